@@ -1,0 +1,93 @@
+# studyapp: `make run` serves the app, `make test` runs every test (SQLite, then PostgreSQL + Redis).
+# Both set themselves up from a fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python >= 3.12 found: PATH, then pyenv's versions.
+PYTHON312 := $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+	"$$p" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+AXE_VERSION := 4.14.1
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+PG_URL := postgres://studyapp:studyapp@127.0.0.1:5432/studyapp
+REDIS_TEST_URL := redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test test-sqlite test-postgres services system-packages postgres redis check check-deploy bench pygments-css clean
+
+help:
+	@echo "make run    set up (venv, packages, migrations, content) and serve http://$(HOST):$(PORT)"
+	@echo "make test   set up, start what the tests need, run the suite on SQLite and on PostgreSQL"
+
+$(PY):
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH or in pyenv)"; exit 1; }
+	"$(PYTHON312)" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+
+run: setup
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studyapp.asgi:application
+
+# --- what the tests need ---------------------------------------------------------------------
+system-packages:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+postgres:
+	@pg_lsclusters -h 2>/dev/null | grep -q ' online' || pg_ctlcluster 15 main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+	@runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'studyapp'" | grep -q 1 || \
+		runuser -u postgres -- psql -qc "CREATE ROLE studyapp LOGIN PASSWORD 'studyapp' CREATEDB"
+	@runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'studyapp'" | grep -q 1 || \
+		runuser -u postgres -- createdb -O studyapp studyapp
+
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no
+	@for i in $$(seq 1 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.25; done
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION)
+
+services: system-packages postgres redis $(AXE)
+
+test: setup services
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.installed
+	@echo "=== test suite on SQLite (in-memory channel layer) ==="
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed
+	@echo "=== test suite on PostgreSQL, with Redis ==="
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# --- other chores ----------------------------------------------------------------------------
+check: $(VENV)/.installed
+	$(PY) manage.py check
+	$(PY) manage.py load_content --check
+
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		DJANGO_ALLOWED_HOSTS=study.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: setup
+	$(PY) bench/run.py
+
+pygments-css: $(VENV)/.installed
+	$(PY) -c 'from studyapp.content.parsing.markup import pygments_css; print(pygments_css(), end="")' > static/css/pygments.css
+
+clean:
+	rm -rf $(VENV) .cache staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

@@ -1,0 +1,1 @@
+"""studyapp: study the compute section of the AWS Certified Cloud Practitioner exam."""

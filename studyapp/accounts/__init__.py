@@ -1,0 +1,1 @@
+"""Accounts: the custom User (from the first migration), roles, sign-up and profile."""

@@ -1,0 +1,19 @@
+"""Give a user a role: ``python manage.py grant_role alice instructor``."""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from studyapp.accounts.models import Role, User
+
+
+class Command(BaseCommand):
+    help = "Set a user's role (learner, instructor or author)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("role", choices=Role.values)
+
+    def handle(self, *args: object, username: str, role: str, **options: object) -> None:
+        updated = User.objects.filter(username=username).update(role=role)
+        if not updated:
+            raise CommandError(f"no user named {username!r}")
+        self.stdout.write(f"{username} is now {Role(role).label.lower()}")

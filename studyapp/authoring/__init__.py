@@ -1,0 +1,1 @@
+"""Question bank authoring: editor, versions, import/export."""

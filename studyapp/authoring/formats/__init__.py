@@ -1,0 +1,1 @@
+"""Pure question formats (GIFT, Aiken): text in, typed questions out. No Django imports."""

@@ -1,0 +1,226 @@
+"""Rows derived from the course files. Only :mod:`studyapp.content.sync` writes them.
+
+Learner state (reviews, attempts) points at cards and questions and never writes them; rows that
+leave the files are *retired* (``retired_at`` set), never deleted, so that state is never lost.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from .parsing.types import DOMAINS
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self) -> "LiveQuerySet":
+        return self.filter(retired_at__isnull=True)
+
+
+class Course(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:course", args=[self.slug])
+
+
+class Topic(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    position = models.PositiveIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [models.UniqueConstraint(fields=["course", "slug"], name="content_topic_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Note(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notes")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="notes")
+    slug = models.SlugField()
+    path = models.CharField(max_length=500, help_text="The file, relative to the content folder.")
+    title = models.CharField(max_length=200)
+    order = models.IntegerField()
+    domains = models.JSONField(default=list)
+    updated = models.DateField()
+    sources = models.JSONField(default=list)
+    summary = models.TextField(blank=True)
+    body_html = models.TextField()
+    toc = models.JSONField(default=list)
+    checksum = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "order"]
+        constraints = [models.UniqueConstraint(fields=["course", "slug"], name="content_note_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:note", args=[self.course.slug, self.slug])
+
+    @property
+    def domain_labels(self) -> list[tuple[str, str]]:
+        """(number, name) of each exam domain the note covers."""
+        return [(d.removeprefix("domain-"), DOMAINS.get(d, d)) for d in self.domains]
+
+
+class CardKind(models.TextChoices):
+    BASIC = "basic", "Basic"
+    CLOZE = "cloze", "Cloze"
+
+
+class Card(models.Model):
+    """A flashcard written in a note. ``source_key`` is its stable id (``id`` or ``id/cN``)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cards")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="cards")
+    source_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=CardKind.choices)
+    front_html = models.TextField()
+    back_html = models.TextField()
+    section_anchor = models.CharField(max_length=200, blank=True)
+    section_title = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(help_text="Order within the course: new cards are shown in this order.")
+    checksum = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["course", "source_key"], name="content_card_unique_key")]
+
+    def __str__(self) -> str:
+        return self.source_key
+
+    def get_absolute_url(self) -> str:
+        return f"{self.note.get_absolute_url()}#{self.section_anchor}" if self.section_anchor else self.note.get_absolute_url()
+
+
+class QuestionOrigin(models.TextChoices):
+    CONTENT = "content", "Course notes"
+    AUTHORED = "authored", "Authored in the browser"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Single answer"
+    MULTIPLE = "multiple", "Multiple response"
+    TRUEFALSE = "truefalse", "True or false"
+
+
+class Question(models.Model):
+    """A question of the bank. Its wording lives in versions; attempts keep the version they showed.
+
+    Questions from the notes have ``origin=content`` and a note; authored ones come from the editor.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="questions", null=True, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    origin = models.CharField(max_length=10, choices=QuestionOrigin.choices, default=QuestionOrigin.CONTENT)
+    source_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    domain = models.CharField(max_length=10)
+    tags = models.JSONField(default=list)
+    section_anchor = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField()
+    current_version = models.ForeignKey(
+        "QuestionVersion", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    checksum = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["course", "source_key"], name="content_question_unique_key")]
+        indexes = [models.Index(fields=["course", "domain"], name="content_question_domain")]
+
+    def __str__(self) -> str:
+        return self.source_key
+
+    def get_absolute_url(self) -> str:
+        return f"{self.note.get_absolute_url()}#q-{self.source_key}" if self.note else ""
+
+
+class QuestionVersion(models.Model):
+    """One wording of a question, never changed once written. ``data`` holds stem, options and explanation."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="content_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.question.source_key} v{self.number}"
+
+
+class SearchKind(models.TextChoices):
+    NOTE = "note", "Note"
+    CARD = "card", "Flashcard"
+    QUESTION = "question", "Question"
+
+
+class SearchEntry(models.Model):
+    """One searchable thing. Its full-text index is kept by the database itself (triggers, see the
+    migration): an FTS5 table on SQLite, ``search_vector`` with a GIN index on PostgreSQL."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="search_entries")
+    kind = models.CharField(max_length=10, choices=SearchKind.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=500)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteReadQuerySet(models.QuerySet):
+    def for_user(self, user: models.Model) -> "NoteReadQuerySet":
+        return self.filter(user=user)
+
+
+class NoteRead(models.Model):
+    """A learner opened a note (learner state: survives reloads because notes are never deleted)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notes_read")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="reads")
+    first_read_at = models.DateTimeField()
+
+    objects = NoteReadQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "note"], name="content_noteread_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.note}"

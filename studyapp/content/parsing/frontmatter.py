@@ -1,0 +1,127 @@
+"""Front matter: the ``---`` block at the top of a note, a strict subset of YAML.
+
+Each line is ``key: value``; a list is either inline (``[a, b]``) or one ``- item`` per following line.
+Every key in ``REQUIRED`` must appear once and no other key may.
+"""
+
+import re
+from datetime import date
+
+from .types import DOMAINS, FrontMatter, Problem
+
+REQUIRED = ("title", "topic", "order", "domains", "updated", "sources")
+LIST_KEYS = {"domains", "sources"}
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_ITEM_LINE = re.compile(r"^\s+-\s*(.*)$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def split(text: str, path: str) -> tuple[list[str], int, list[Problem]]:
+    """Return (front matter lines, line number where the body starts, problems)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return [], 1, [Problem(path=path, line=1, message="a note must start with front matter: a line '---'")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return lines[1:index], index + 2, []
+    return [], 1, [Problem(path=path, line=1, message="front matter is never closed: add a line '---' after it")]
+
+
+def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMatter | None, list[Problem]]:
+    """Parse front matter lines (the text between the ``---`` lines, starting at ``first_line``)."""
+    problems: list[Problem] = []
+    raw: dict[str, str | list[str]] = {}
+    where: dict[str, int] = {}
+    current_list: str | None = None
+
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(path=path, line=line, message=message))
+
+    for offset, line in enumerate(lines):
+        number = first_line + offset
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = _ITEM_LINE.match(line)
+        if item:
+            if current_list is None:
+                problem(number, "a '- item' line must follow a list key such as 'sources:'")
+            else:
+                raw[current_list].append(_unquote(item.group(1)))  # type: ignore[union-attr]
+            continue
+        match = _KEY_LINE.match(line)
+        if not match:
+            problem(number, f"expected 'key: value', got {line.strip()!r}")
+            current_list = None
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        current_list = None
+        if key not in REQUIRED:
+            problem(number, f"unknown key {key!r} (allowed: {', '.join(REQUIRED)})")
+            continue
+        if key in where:
+            problem(number, f"key {key!r} is given twice (first on line {where[key]})")
+            continue
+        where[key] = number
+        if key in LIST_KEYS:
+            if not value:
+                raw[key] = []
+                current_list = key
+            elif value.startswith("[") and value.endswith("]"):
+                raw[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+            else:
+                raw[key] = [_unquote(value)]
+        else:
+            raw[key] = _unquote(value)
+
+    for key in REQUIRED:
+        if key not in where:
+            problem(first_line - 1, f"missing key {key!r} in the front matter")
+
+    values: dict[str, object] = {}
+    for key, value in raw.items():
+        line = where[key]
+        if key == "title":
+            if not value:
+                problem(line, "title is empty")
+            values[key] = value
+        elif key == "topic":
+            if not isinstance(value, str) or not _SLUG.match(value):
+                problem(line, f"topic must be a slug such as 'lambda', got {value!r}")
+            values[key] = value
+        elif key == "order":
+            try:
+                values[key] = int(str(value))
+            except ValueError:
+                problem(line, f"order must be a whole number, got {value!r}")
+        elif key == "updated":
+            try:
+                values[key] = date.fromisoformat(str(value))
+            except ValueError:
+                problem(line, f"updated must be a date written YYYY-MM-DD, got {value!r}")
+        elif key == "domains":
+            assert isinstance(value, list)
+            if not value:
+                problem(line, "domains needs at least one exam domain, such as domain-3")
+            for domain in value:
+                if domain not in DOMAINS:
+                    problem(line, f"unknown exam domain {domain!r} (use {', '.join(DOMAINS)})")
+            values[key] = tuple(value)
+        elif key == "sources":
+            assert isinstance(value, list)
+            if not value:
+                problem(line, "sources needs at least one https:// address of an AWS page")
+            for source in value:
+                if not re.match(r"^https://[^\s/]+\.[^\s]+$", source):
+                    problem(line, f"a source must be an https:// address, got {source!r}")
+            values[key] = tuple(value)
+
+    if problems:
+        return None, problems
+    return FrontMatter(lines=where, **values), []  # type: ignore[arg-type]

@@ -1,0 +1,216 @@
+"""One note: front matter, Markdown body, and the cards, questions and calculators written in it."""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from . import cards as cards_module
+from . import frontmatter
+from . import questions as questions_module
+from .markup import plain_text, render_note
+from .types import CALCULATORS, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
+
+RENDER_VERSION = 1  # bump when rendering changes, so every note is rendered again on the next load
+_FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
+_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)"')
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_ORDER_PREFIX = re.compile(r"^\d+[-_]")
+
+
+def placeholder(index: int) -> str:
+    return f"STUDYAPPBLOCK{index}X"
+
+
+@dataclass(slots=True)
+class _Block:
+    kind: str  # "cards" | "gift" | "calculator"
+    line: int  # the fence's line
+    lines: list[str] = field(default_factory=list)
+    heading: int = -1  # index into the headings seen so far (-1: before the first)
+    name: str = ""
+
+
+@dataclass(slots=True)
+class _Scan:
+    markdown: list[str] = field(default_factory=list)
+    blocks: list[_Block] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _scan(lines: list[str], *, path: str, first_line: int) -> _Scan:
+    scan = _Scan()
+    open_block: _Block | None = None
+    other_fence: str | None = None
+    for offset, line in enumerate(lines):
+        number = first_line + offset
+        fence = _FENCE.match(line)
+        if open_block is not None:
+            if fence and not fence.group(2) and fence.group(1)[0] == "`" and len(fence.group(1)) >= 3:
+                scan.markdown += ["", placeholder(len(scan.blocks) - 1), ""]
+                open_block = None
+            else:
+                open_block.lines.append(line)
+            continue
+        if other_fence is not None:
+            scan.markdown.append(line)
+            if fence and not fence.group(2) and line.strip().startswith(other_fence):
+                other_fence = None
+            continue
+        if fence:
+            if fence.group(2) in {"cards", "gift"}:
+                open_block = _Block(kind=fence.group(2), line=number, heading=len(scan.headings) - 1)
+                scan.blocks.append(open_block)
+                continue
+            other_fence = fence.group(1)
+            scan.markdown.append(line)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            if len(heading.group(1)) == 1:
+                scan.problems.append(Problem(path=path, line=number, message="a level-1 heading ('# ...') is not allowed: the title comes from the front matter; use '## ...'"))
+            else:
+                scan.headings.append(heading.group(2))
+        calculator = _CALCULATOR.match(line)
+        if calculator:
+            name = calculator.group(1)
+            if name not in CALCULATORS:
+                scan.problems.append(Problem(path=path, line=number, message=f"unknown calculator {name!r} (use one of: {', '.join(CALCULATORS)})"))
+            scan.blocks.append(_Block(kind="calculator", line=number, name=name, heading=len(scan.headings) - 1))
+            scan.markdown += ["", placeholder(len(scan.blocks) - 1), ""]
+            continue
+        scan.markdown.append(line)
+    if open_block is not None:
+        scan.problems.append(Problem(path=path, line=open_block.line, message=f"the ```{open_block.kind} block is never closed: end it with a line ```"))
+    if other_fence is not None:
+        scan.problems.append(Problem(path=path, line=first_line + len(lines) - 1, message="a code block is never closed"))
+    return scan
+
+
+def slug_for(path: str) -> str:
+    """The URL slug of a note: its file name without the extension and an ordering prefix."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return _ORDER_PREFIX.sub("", stem).lower()
+
+
+def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedNote | None, list[Problem]]:
+    """Parse one note. ``path`` is used in problems and is relative to the content folder."""
+    head, body_start, problems = frontmatter.split(text, path)
+    if problems:
+        return None, problems
+    meta, problems = frontmatter.parse(head, path)
+    if meta is not None and meta.topic not in topics:
+        problems.append(Problem(path=path, line=meta.lines["topic"], message=f"unknown topic {meta.topic!r}: declare it in course.toml (known: {', '.join(sorted(topics))})"))
+    body_lines = text.splitlines()[body_start - 1 :]
+    scan = _scan(body_lines, path=path, first_line=body_start)
+    problems.extend(scan.problems)
+
+    body_html, _ = render_note("\n".join(scan.markdown))
+    anchors = [m.group(2) for m in _HEADING_ID.finditer(body_html)]
+    if len(anchors) != len(scan.headings):
+        anchors = [""] * len(scan.headings)
+
+    def section_of(block: _Block) -> Section:
+        if block.heading < 0:
+            return Section()
+        return Section(anchor=anchors[block.heading], title=plain_text(scan.headings[block.heading]))
+
+    cards: list[ParsedCard] = []
+    questions: list[ParsedQuestion] = []
+    calculators: list[str] = []
+    block_html: list[str] = []
+    for block in scan.blocks:
+        section = section_of(block)
+        if block.kind == "cards":
+            found, block_problems, shown = cards_module.parse_block(block.lines, path=path, first_line=block.line + 1, section=section)
+            cards.extend(found)
+            block_html.append(_cards_html(shown))
+        elif block.kind == "gift":
+            found_q, block_problems = questions_module.parse_block("\n".join(block.lines), path=path, first_line=block.line + 1, section=section, topics=topics)
+            questions.extend(found_q)
+            block_html.append(_questions_html(found_q))
+        else:
+            block_problems = []
+            calculators.append(block.name)
+            block_html.append(_calculator_html(block.name))
+        problems.extend(block_problems)
+
+    if problems or meta is None:
+        return None, problems
+
+    summary_match = _FIRST_PARAGRAPH.search(body_html)
+    text_for_search = plain_text(re.sub(r"STUDYAPPBLOCK\d+X", " ", body_html))
+    for index, fragment in enumerate(block_html):
+        body_html = body_html.replace(f"<p>{placeholder(index)}</p>", fragment)
+    toc = tuple(
+        TocEntry(level=int(m.group(1)), title=plain_text(title), anchor=m.group(2))
+        for m, title in zip(_HEADING_ID.finditer(body_html), scan.headings, strict=False)
+        if int(m.group(1)) <= 3
+    )
+    note = ParsedNote(
+        path=path,
+        slug=slug_for(path),
+        meta=meta,
+        body_html=body_html,
+        toc=toc,
+        text=text_for_search,
+        summary=plain_text(summary_match.group(1)) if summary_match else "",
+        cards=tuple(cards),
+        questions=tuple(questions),
+        calculators=tuple(calculators),
+        checksum=checksum([RENDER_VERSION, text]),
+    )
+    return note, []
+
+
+def _cards_html(shown: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<li class="flashcard"><details><summary><span class="visually-hidden">Flashcard: </span>{_inline(front)}</summary>'
+        f'<div class="flashcard-back">{back}</div></details></li>'
+        for front, back in shown
+    )
+    return (
+        '<aside class="note-cards" aria-label="Flashcards">'
+        '<p class="block-label">Flashcards <span class="block-hint">open one to see its answer</span></p>'
+        f'<ul class="flashcard-list">{items}</ul></aside>'
+    )
+
+
+def _questions_html(questions: list[ParsedQuestion]) -> str:
+    parts = []
+    for q in questions:
+        data = q.data
+        options = data["options"]
+        choices = "".join(f"<li>{o['html']}</li>" for o in options)
+        review = "".join(
+            f'<li class="{"is-correct" if float(o["fraction"]) > 0 else "is-wrong"}">'
+            f'<strong>{"Right" if float(o["fraction"]) > 0 else "Wrong"}:</strong> {o["html"]}'
+            f'{" — " + o["feedback_html"] if o["feedback_html"] else ""}</li>'
+            for o in options
+        )
+        parts.append(
+            f'<article class="note-question" id="q-{html.escape(q.key)}" aria-label="Practice question">'
+            f'<p class="block-label">Check yourself</p><div class="question-stem">{data["stem_html"]}</div>'
+            f'<ol class="question-options" type="A">{choices}</ol>'
+            f'<details><summary>Show the answer</summary><ol class="question-review" type="A">{review}</ol>'
+            f'<div class="explanation">{data["explanation_html"]}</div></details></article>'
+        )
+    return "".join(parts)
+
+
+def _calculator_html(name: str) -> str:
+    label = {"lambda": "AWS Lambda", "fargate": "AWS Fargate", "api_gateway": "Amazon API Gateway",
+             "ecr": "Amazon ECR", "batch": "AWS Batch", "lightsail": "Amazon Lightsail"}.get(name, name)  # fmt: skip
+    return (
+        f'<aside class="calculator-placeholder" data-calculator="{html.escape(name)}" aria-label="{label} pricing calculator">'
+        f'<p class="block-label">{label} pricing calculator</p>'
+        "<p>An interactive calculator that works out this service's monthly bill, line by line, "
+        "will appear here. Until then, follow the worked example in this section.</p></aside>"
+    )
+
+
+def _inline(fragment: str) -> str:
+    match = re.fullmatch(r"<p>(.*)</p>", fragment.strip(), re.S)
+    return match.group(1) if match and "<p>" not in match.group(1) else plain_text(fragment)

@@ -1,0 +1,229 @@
+"""Write parsed content into the database: the only writer of content rows.
+
+``sync_content`` runs in one transaction and compares before it writes: unchanged content writes
+nothing at all, changed rows are updated in place (keyed by their stable ids), and rows that left the
+files are retired, never deleted, so learner state that points at them survives.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from .loader import LoadedCourse, LoadResult
+from .models import Card, Course, Note, Question, QuestionVersion, SearchEntry, SearchKind, Topic
+from .parsing.types import ParsedNote
+
+
+@dataclass(slots=True, kw_only=True)
+class SyncReport:
+    notes: int = 0
+    cards: int = 0
+    questions: int = 0
+    calculators: int = 0
+    changes: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        line = f"{self.notes} notes, {self.cards} cards, {self.questions} questions, {self.calculators} calculators"
+        if self.changes:
+            line += " (" + ", ".join(f"{n} {what}" for what, n in sorted(self.changes.items())) + ")"
+        else:
+            line += " (no changes)"
+        return line
+
+
+def count(result: LoadResult) -> SyncReport:
+    """Count what a load result holds, without writing anything (for ``--check``)."""
+    report = SyncReport()
+    for course in result.courses:
+        for note in course.notes:
+            report.notes += 1
+            report.cards += len(note.cards)
+            report.questions += len(note.questions)
+            report.calculators += len(note.calculators)
+    return report
+
+
+@transaction.atomic
+def sync_content(result: LoadResult, *, now: datetime) -> SyncReport:
+    """Make the database hold exactly the courses in ``result``. ``result`` must have no problems."""
+    if result.problems:
+        raise ValueError("content with problems cannot be synced")
+    report = count(result)
+    for loaded in result.courses:
+        _sync_course(loaded, now=now, changes=report.changes)
+    return report
+
+
+def _set(obj: object, values: dict[str, object]) -> bool:
+    """Assign values that differ; report whether anything did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) -> None:
+    info = loaded.info
+    course = Course.objects.filter(slug=info.slug).first()
+    if course is None:
+        course = Course.objects.create(slug=info.slug, title=info.title, summary=info.summary)
+        changes["courses added"] += 1
+    elif _set(course, {"title": info.title, "summary": info.summary}):
+        course.save()
+        changes["courses updated"] += 1
+
+    topics = {t.slug: t for t in Topic.objects.filter(course=course)}
+    for parsed in info.topics:
+        values = {"title": parsed.title, "summary": parsed.summary, "position": parsed.position, "retired_at": None}
+        topic = topics.get(parsed.slug)
+        if topic is None:
+            topics[parsed.slug] = Topic.objects.create(course=course, slug=parsed.slug, **values)
+            changes["topics added"] += 1
+        elif _set(topic, values):
+            topic.save()
+            changes["topics updated"] += 1
+    wanted_topics = {t.slug for t in info.topics}
+    for slug, topic in topics.items():
+        if slug not in wanted_topics and topic.retired_at is None:
+            topic.retired_at = now
+            topic.save(update_fields=["retired_at"])
+            changes["topics retired"] += 1
+
+    notes = {n.slug: n for n in Note.objects.filter(course=course)}
+    changed_notes: list[tuple[Note, ParsedNote]] = []
+    for parsed in loaded.notes:
+        note = notes.get(parsed.slug)
+        values = _note_values(parsed, topics)
+        if note is None:
+            note = Note.objects.create(course=course, slug=parsed.slug, **values)
+            notes[parsed.slug] = note
+            changes["notes added"] += 1
+            changed_notes.append((note, parsed))
+        elif _set(note, values):
+            note.save()
+            changes["notes updated"] += 1
+            changed_notes.append((note, parsed))
+    wanted_notes = {n.slug for n in loaded.notes}
+    retired_notes = [n for slug, n in notes.items() if slug not in wanted_notes and n.retired_at is None]
+    for note in retired_notes:
+        note.retired_at = now
+        note.save(update_fields=["retired_at"])
+        SearchEntry.objects.filter(note=note).delete()
+        changes["notes retired"] += 1
+
+    _sync_cards(course, loaded, notes, now=now, changes=changes)
+    _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
+    for note, parsed in changed_notes:
+        _index_note(course, note, parsed)
+
+
+def _note_values(parsed: ParsedNote, topics: dict[str, Topic]) -> dict[str, object]:
+    meta = parsed.meta
+    return {
+        "topic_id": topics[meta.topic].pk,
+        "path": parsed.path,
+        "title": meta.title,
+        "order": meta.order,
+        "domains": list(meta.domains),
+        "updated": meta.updated,
+        "sources": list(meta.sources),
+        "summary": parsed.summary,
+        "body_html": parsed.body_html,
+        "toc": [{"level": t.level, "title": t.title, "anchor": t.anchor} for t in parsed.toc],
+        "checksum": parsed.checksum,
+        "retired_at": None,
+    }
+
+
+def _sync_cards(course: Course, loaded: LoadedCourse, notes: dict[str, Note], *, now: datetime, changes: Counter[str]) -> None:
+    existing = {c.source_key: c for c in Card.objects.filter(course=course)}
+    position = 0
+    new: list[Card] = []
+    seen: set[str] = set()
+    for parsed_note in loaded.notes:
+        note = notes[parsed_note.slug]
+        for parsed in parsed_note.cards:
+            position += 1
+            seen.add(parsed.key)
+            values = {
+                "note_id": note.pk, "kind": parsed.kind, "front_html": parsed.front_html,
+                "back_html": parsed.back_html, "section_anchor": parsed.section.anchor,
+                "section_title": parsed.section.title, "position": position,
+                "checksum": parsed.checksum, "retired_at": None,
+            }  # fmt: skip
+            card = existing.get(parsed.key)
+            if card is None:
+                new.append(Card(course=course, source_key=parsed.key, **values))
+            elif _set(card, values):
+                card.save()
+                changes["cards updated"] += 1
+    if new:
+        Card.objects.bulk_create(new)
+        changes["cards added"] += len(new)
+    retire = [c.pk for key, c in existing.items() if key not in seen and c.retired_at is None]
+    if retire:
+        changes["cards retired"] += Card.objects.filter(pk__in=retire).update(retired_at=now)
+
+
+def _sync_questions(
+    course: Course, loaded: LoadedCourse, notes: dict[str, Note], topics: dict[str, Topic], *, now: datetime, changes: Counter[str]
+) -> None:
+    existing = {q.source_key: q for q in Question.objects.filter(course=course, origin="content").select_related("current_version")}
+    position = 0
+    seen: set[str] = set()
+    for parsed_note in loaded.notes:
+        note = notes[parsed_note.slug]
+        for parsed in parsed_note.questions:
+            position += 1
+            seen.add(parsed.key)
+            values = {
+                "note_id": note.pk, "topic_id": topics[parsed.topic].pk, "kind": parsed.kind,
+                "domain": parsed.domain, "tags": list(parsed.tags), "section_anchor": parsed.section.anchor,
+                "position": position, "checksum": parsed.checksum, "retired_at": None,
+            }  # fmt: skip
+            question = existing.get(parsed.key)
+            if question is None:
+                question = Question.objects.create(course=course, source_key=parsed.key, **values)
+                _new_version(question, parsed.data, parsed.version_checksum, number=1, now=now)
+                changes["questions added"] += 1
+                continue
+            version = question.current_version
+            if version is None or version.checksum != parsed.version_checksum:
+                _new_version(question, parsed.data, parsed.version_checksum, number=question.versions.count() + 1, now=now)
+                changes["question versions added"] += 1
+            if _set(question, values):
+                question.save()
+                changes["questions updated"] += 1
+    retire = [q.pk for key, q in existing.items() if key not in seen and q.retired_at is None]
+    if retire:
+        changes["questions retired"] += Question.objects.filter(pk__in=retire).update(retired_at=now)
+
+
+def _new_version(question: Question, data: dict[str, object], checksum: str, *, number: int, now: datetime) -> None:
+    version = QuestionVersion.objects.create(question=question, number=number, data=data, checksum=checksum, created_at=now)
+    question.current_version = version
+    question.save(update_fields=["current_version"])
+
+
+def _index_note(course: Course, note: Note, parsed: ParsedNote) -> None:
+    """Rebuild the search entries of one changed note: the note itself, its cards and its questions."""
+    SearchEntry.objects.filter(note=note).delete()
+    url = note.get_absolute_url()
+    entries = [SearchEntry(course=course, note=note, kind=SearchKind.NOTE, title=note.title, body=parsed.text, url=url)]
+    written = {card.key.split("/")[0]: card for card in reversed(parsed.cards)}  # cloze siblings share one entry
+    entries += [
+        SearchEntry(
+            course=course, note=note, kind=SearchKind.CARD, title=card.section.title or note.title,
+            body=card.text, url=f"{url}#{card.section.anchor}" if card.section.anchor else url,
+        )
+        for card in reversed(written.values())
+    ]  # fmt: skip
+    entries += [
+        SearchEntry(course=course, note=note, kind=SearchKind.QUESTION, title=q.data["name"] or note.title, body=q.text, url=f"{url}#q-{q.key}")  # type: ignore[arg-type]
+        for q in parsed.questions
+    ]
+    SearchEntry.objects.bulk_create(entries)

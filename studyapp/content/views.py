@@ -1,0 +1,56 @@
+"""Notes pages and search: public, readable without an account."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from studyapp.core.htmx import template_for
+
+from . import queries, search as search_module
+from .models import Course, Note
+from .services import record_note_read
+
+
+def _render_course(request: HttpRequest, course: Course) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
+    rows = queries.course_outline(course, user)
+    return render(request, "content/course.html", {"course": course, "rows": rows})
+
+
+@login_not_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Public. One course: its home page; several: a list of them."""
+    courses = list(Course.objects.all())
+    if len(courses) == 1:
+        return _render_course(request, courses[0])
+    return render(request, "content/home.html", {"courses": courses})
+
+
+@login_not_required
+@require_GET
+def course(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """Public: a course's topics in order, with the learner's progress when signed in."""
+    return _render_course(request, get_object_or_404(Course, slug=course_slug))
+
+
+@login_not_required
+@require_GET
+def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse:
+    """Public: one note, rendered. Signed-in learners have it counted as read."""
+    note = get_object_or_404(Note.objects.live().select_related("course", "topic"), course__slug=course_slug, slug=note_slug)
+    if request.user.is_authenticated:
+        record_note_read(user=request.user, note=note, now=timezone.now())
+    previous, following = queries.neighbours(note)
+    return render(request, "content/note.html", {"note": note, "previous": previous, "next": following})
+
+
+@login_not_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Public: ranked full-text search; htmx asks for the ``results`` fragment as the learner types."""
+    query = request.GET.get("q", "")
+    results = search_module.search(query)
+    return render(request, template_for(request, "content/search.html", "results"), {"results": results, "query": query})

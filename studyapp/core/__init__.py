@@ -1,0 +1,1 @@
+"""Project-wide plumbing: htmx helpers, middleware, template tags. No domain knowledge."""
