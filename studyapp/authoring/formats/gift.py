@@ -5,9 +5,9 @@ Standard library only; text in, frozen dataclasses out. The grammar follows Mood
 
 * Questions are separated by blank lines (a line of only whitespace is blank). Lines are stripped of
   surrounding whitespace, so options may be indented and written one per line or all on one line.
-* A line whose first non-blank characters are ``//`` is a comment. ``[id:...]`` and ``[tag:...]`` on the
-  comment lines of a question's block (the lines directly above it, with no blank line between)
-  attach to it; ``]`` inside them is written ``\\]``. Other comments are ignored.
+* A line whose first non-blank characters are ``//`` is a comment. ``[id:...]`` (the first one) and
+  ``[tag:...]`` (any number) on comment lines in a question's block, normally directly above it with no
+  blank line between, attach to it; ``]`` inside them is written ``\\]``. Other comments are ignored.
 * ``$CATEGORY: path`` at the start of a block switches the category of the questions after it.
 * ``\\~ \\= \\# \\{ \\} \\: \\\\`` stand for the character itself and ``\\n`` for a newline, in all texts
   (not in ids, tags and category paths, which are kept literally).
@@ -26,7 +26,9 @@ anything else is SHORTANSWER.
 
 Deliberate differences from Moodle: a weight on ``=`` in a choice question (``=%50%``) is honoured
 (Moodle ignores it); a weight that is not a number (``~%abc%x``) is an error rather than option text;
-an unclosed ``::name`` is an error; a numerical catch-all ``~`` answer is not supported (error).
+an unclosed ``::name`` is an error; a numerical catch-all ``~`` answer is not supported (error);
+question lines after a ``$CATEGORY:`` line in the same block form a question (Moodle would read them
+as part of the category path). A question with any error is left out of the result.
 Characters U+FDD0..U+FDEF (Unicode non-characters, used internally) are read as U+FFFD.
 """
 
@@ -164,7 +166,7 @@ _PLACEHOLDER = {char: chr(0xFDD0 + index) for index, char in enumerate(_SPECIALS
 _UNMASK = str.maketrans({holder: char for char, holder in _PLACEHOLDER.items()})
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
 _FORMAT_TAG = re.compile(r"\[(moodle|html|plain|markdown)\]")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
 _CATEGORY = "$CATEGORY:"
@@ -243,7 +245,7 @@ def _label(masked: str) -> str:
 
 
 def _number(text: str) -> Decimal:
-    """A finite decimal written in plain notation, or _Bad."""
+    """A finite decimal (``12``, ``-0.5``, ``.5``, ``1e3``; exponents up to 3 digits), or _Bad."""
     stripped = text.strip(_TRIM)
     if not _NUMBER.fullmatch(stripped):
         raise _Bad(f"not a number: {text.translate(_UNMASK).strip(_TRIM)!r}")
@@ -538,7 +540,9 @@ def dump(questions: Iterable[Question]) -> str:
     """Write ``questions`` as GIFT, one block each, separated by blank lines.
 
     ``parse(dump(qs))`` gives questions equal to ``qs`` apart from ``line``, for any questions ``parse``
-    returns (and more generally for texts without surrounding whitespace). Ids and tags go on a
+    returns (more generally: for texts without surrounding whitespace, ``\r`` or U+FDD0..U+FDEF, which
+    ``parse`` never produces). Texts are escaped with :func:`escape`; a text starting with a format tag
+    or ``%`` is protected with an explicit format tag or weight. Ids and tags go on a
     ``// [id:x] [tag:a] [tag:b]`` line above the question; a ``$CATEGORY:`` line (``$CATEGORY:`` alone for
     the empty category) is written whenever the category differs from the previous question's (the
     first one starting from ""). Raises ValueError for a question that cannot be written faithfully:

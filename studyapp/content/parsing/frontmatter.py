@@ -39,6 +39,7 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
     problems: list[Problem] = []
     raw: dict[str, str | list[str]] = {}
     where: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
     current_list: str | None = None
 
     def problem(line: int, message: str) -> None:
@@ -54,6 +55,7 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
                 problem(number, "a '- item' line must follow a list key such as 'sources:'")
             else:
                 raw[current_list].append(_unquote(item.group(1)))  # type: ignore[union-attr]
+                item_lines[current_list].append(number)
             continue
         match = _KEY_LINE.match(line)
         if not match:
@@ -70,13 +72,16 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
             continue
         where[key] = number
         if key in LIST_KEYS:
+            item_lines[key] = []
             if not value:
                 raw[key] = []
                 current_list = key
             elif value.startswith("[") and value.endswith("]"):
                 raw[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+                item_lines[key] = [number] * len(raw[key])
             else:
                 raw[key] = [_unquote(value)]
+                item_lines[key] = [number]
         else:
             raw[key] = _unquote(value)
 
@@ -109,17 +114,17 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
             assert isinstance(value, list)
             if not value:
                 problem(line, "domains needs at least one exam domain, such as domain-3")
-            for domain in value:
+            for domain, item_line in zip(value, item_lines[key], strict=True):
                 if domain not in DOMAINS:
-                    problem(line, f"unknown exam domain {domain!r} (use {', '.join(DOMAINS)})")
+                    problem(item_line, f"unknown exam domain {domain!r} (use {', '.join(DOMAINS)})")
             values[key] = tuple(value)
         elif key == "sources":
             assert isinstance(value, list)
             if not value:
                 problem(line, "sources needs at least one https:// address of an AWS page")
-            for source in value:
+            for source, item_line in zip(value, item_lines[key], strict=True):
                 if not re.match(r"^https://[^\s/]+\.[^\s]+$", source):
-                    problem(line, f"a source must be an https:// address, got {source!r}")
+                    problem(item_line, f"a source must be an https:// address, got {source!r}")
             values[key] = tuple(value)
 
     if problems:

@@ -41,6 +41,7 @@ def render_note(source: str) -> tuple[str, list[dict[str, object]]]:
     md = markdown.Markdown(
         extensions=NOTE_EXTENSIONS, extension_configs=NOTE_EXTENSION_CONFIGS, output_format="html"
     )
+    md.block_level_elements.append("svg")  # an inline diagram is a block, not text inside a <p>
     body = md.convert(source)
     return body, list(md.toc_tokens)  # type: ignore[attr-defined]
 

@@ -1,0 +1,112 @@
+"""Sign up, log in and out, passwords, settings and roles."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from pytest_django.asserts import assertContains, assertRedirects
+
+from studyapp.accounts.models import Role, User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def test_signup_creates_a_learner_and_signs_them_in(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "ada", "email": "ada@example.com", "time_zone": "Europe/Paris", "password1": "a-Strong-pass-2026", "password2": "a-Strong-pass-2026"},
+    )
+    assertRedirects(response, "/", fetch_redirect_response=False)
+    user = User.objects.get(username="ada")
+    assert user.role == Role.LEARNER and user.time_zone == "Europe/Paris"
+    assertContains(client.get("/"), "Welcome, ada!")
+
+
+def test_signup_errors_are_shown_and_nothing_is_created(client):
+    response = client.post("/accounts/signup/", {"username": "ada", "time_zone": "Mars/Base", "password1": "a", "password2": "b"})
+    assert response.status_code == 200
+    assertContains(response, "password fields didn’t match")
+    assertContains(response, "Select a valid choice")
+    assert not User.objects.exists()
+
+
+def test_login_and_logout(client):
+    UserFactory(username="grace")
+    response = client.post("/accounts/login/", {"username": "grace", "password": PASSWORD})
+    assertRedirects(response, "/")
+    assertContains(client.get("/"), "Log out")
+    assert client.get("/accounts/logout/").status_code == 405  # logging out takes a POST (CSRF-protected)
+    assertRedirects(client.post("/accounts/logout/"), "/")
+    assertContains(client.get("/"), "Sign up")
+
+
+def test_wrong_password_is_a_form_error(client):
+    UserFactory(username="grace")
+    response = client.post("/accounts/login/", {"username": "grace", "password": "nope"})
+    assertContains(response, "Please enter a correct username and password")
+
+
+def test_profile_needs_login_and_saves_the_time_zone(client):
+    assertRedirects(client.get("/accounts/profile/"), "/accounts/login/?next=/accounts/profile/")
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/accounts/profile/", {"email": "new@example.com", "time_zone": "Asia/Tokyo"})
+    assertRedirects(response, "/accounts/profile/")
+    user.refresh_from_db()
+    assert user.time_zone == "Asia/Tokyo"
+
+
+def test_password_change(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "another-Strong-2026", "new_password2": "another-Strong-2026"},
+    )
+    assertRedirects(response, "/accounts/password_change/done/")
+    user.refresh_from_db()
+    assert user.check_password("another-Strong-2026")
+
+
+def test_password_reset_by_email(client):
+    user = UserFactory(email="lin@example.com")
+    assertRedirects(client.post("/accounts/password_reset/", {"email": "lin@example.com"}), "/accounts/password_reset/done/")
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session and redirects
+    response = client.post(form_url, {"new_password1": "reset-Strong-2026", "new_password2": "reset-Strong-2026"})
+    assertRedirects(response, "/accounts/reset/done/")
+    user.refresh_from_db()
+    assert user.check_password("reset-Strong-2026")
+
+
+def test_grant_role_command():
+    UserFactory(username="ines")
+    call_command("grant_role", "ines", "instructor")
+    assert User.objects.get(username="ines").is_instructor
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        call_command("grant_role", "nobody", "author")
+
+
+def test_time_zone_is_used_for_the_signed_in_user(client):
+    from django.utils import timezone
+
+    from studyapp.core.middleware import UserTimezoneMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["tz"] = timezone.get_current_timezone_name()
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    class Request:
+        user = UserFactory.build(time_zone="America/Lima")
+
+    UserTimezoneMiddleware(view)(Request())
+    assert seen["tz"] == "America/Lima"

@@ -1,0 +1,42 @@
+"""Test-only settings and shared fixtures."""
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from studyapp.content.loader import load
+from studyapp.content.sync import sync_content
+
+FIXTURES = Path(__file__).parent / "content" / "fixtures"
+DEMO = FIXTURES / "demo"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo_root(tmp_path: Path) -> Path:
+    """A private copy of the demo content, free to edit."""
+    root = tmp_path / "content"
+    shutil.copytree(DEMO, root)
+    return root
+
+
+@pytest.fixture
+def demo_course(db, demo_root: Path):
+    """The demo content, loaded."""
+    result = load(demo_root)
+    assert result.ok, result.problems
+    sync_content(result, now=NOW)
+    from studyapp.content.models import Course
+
+    return Course.objects.get(slug="demo")

@@ -1,0 +1,102 @@
+"""Notes pages and search, as a visitor sees them, with and without htmx."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateNotUsed, assertTemplateUsed
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def test_course_home_lists_topics_in_order_with_summaries(client, demo_course):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index("Containers") < body.index("Functions")
+    assertContains(response, "Boxes for software.")
+    assertContains(response, "3 flashcards")  # basic + two cloze cards in the containers topic
+    assertNotContains(response, "notes read")
+
+
+def test_course_home_shows_progress_once_logged_in(client, demo_course):
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/courses/demo/functions/")
+    response = client.get(reverse("content:course", args=["demo"]))
+    assertContains(response, "1 of 2 notes read")
+    assertContains(response, "0 of 1 note read")
+
+
+def test_note_page_renders_markdown_toc_sources_and_neighbours(client, demo_course):
+    response = client.get("/courses/demo/containers/")
+    assert response.status_code == 200
+    assertTemplateUsed(response, "content/note.html")
+    assertContains(response, "<table>")
+    assertContains(response, 'class="admonition tip"')
+    assertContains(response, 'href="#images-and-registries"')  # table of contents
+    assertContains(response, "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/Welcome.html")
+    assertContains(response, "20 November 2026")
+    assertContains(response, 'rel="next"')
+    assertNotContains(response, 'rel="prev"')
+    assertContains(response, "Show the answer")
+    assertContains(response, "Domain 3: Cloud Technology and Services")
+
+
+def test_code_is_highlighted_with_local_classes(client, demo_course):
+    response = client.get("/courses/demo/more-functions/")
+    assertContains(response, 'class="highlight"')
+    assertContains(response, '<span class="mi">900</span>')
+    assertContains(response, "/static/css/pygments.css")
+
+
+def test_calculator_marker_shows_a_placeholder(client, demo_course):
+    assertContains(client.get("/courses/demo/functions/"), "AWS Lambda pricing calculator")
+
+
+def test_unknown_note_is_404(client, demo_course):
+    assert client.get("/courses/demo/nothing-here/").status_code == 404
+    assert client.get("/courses/nope/containers/").status_code == 404
+
+
+def test_search_full_page_without_htmx(client, demo_course):
+    response = client.get("/search/", {"q": "fargate"})
+    assertTemplateUsed(response, "content/search.html")
+    assertContains(response, "<html")
+    assertContains(response, "<mark>Fargate</mark>", html=False)
+
+
+def test_search_fragment_with_htmx(client, demo_course):
+    response = client.get("/search/", {"q": "fargate"}, headers=HX)
+    assertTemplateUsed(response, "results")  # Django names a rendered partial by its own name
+    assertTemplateNotUsed(response, "base.html")
+    body = response.content.decode()
+    assert "<html" not in body and 'id="results"' in body and "<mark>" in body
+
+
+def test_history_restore_gets_the_whole_page(client, demo_course):
+    response = client.get("/search/", {"q": "fargate"}, headers=HX | {"HX-History-Restore-Request": "true"})
+    assertContains(response, "<html")
+
+
+@pytest.mark.parametrize(("query", "text"), [("", "Type a word to search"), ("?!", "has no words to look for"), ("zebra", "Nothing matches")])
+def test_search_is_friendly_with_empty_or_odd_queries(client, demo_course, query, text):
+    assertContains(client.get("/search/", {"q": query}), text)
+
+
+def test_search_escapes_the_query(client, demo_course):
+    response = client.get("/search/", {"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assertNotContains(response, "<script>alert(1)</script>", html=False)
+    assertContains(response, "&lt;script&gt;")
+
+
+def test_huge_query_is_shortened_with_a_notice(client, demo_course):
+    response = client.get("/search/", {"q": "fargate " * 400})
+    assertContains(response, "only its first 12 words were used")
+
+
+def test_pages_are_public(client, demo_course):
+    for url in ["/", "/courses/demo/", "/courses/demo/containers/", "/search/?q=x"]:
+        assert client.get(url).status_code == 200, url
