@@ -1,0 +1,80 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+Chromium comes from apt (``make test`` installs it); never ``playwright install``.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in fixtures are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def course(transactional_db):
+    """The real course, loaded into the live server's database."""
+    call_command("load_content", stdout=open(os.devnull, "w"))
+
+
+def _page(browser: Browser, **options) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    page = context.new_page()
+    page.console_errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))  # type: ignore[attr-defined]
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser)
+
+
+@pytest.fixture
+def dark_page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, color_scheme="dark")
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, java_script_enabled=False)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Serious and critical axe-core violations on the current page."""
+    assert AXE.exists(), f"{AXE} is missing: run `make test` (it installs axe-core from npm)"
+    page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP does not block it
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def screenshot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
