@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from studyapp.core.views import healthz
+
 urlpatterns = [
     path("", include("studyapp.content.urls")),
     path("accounts/", include("studyapp.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]

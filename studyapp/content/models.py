@@ -61,9 +61,12 @@ class Note(models.Model):
     sources = models.JSONField(default=list)
     summary = models.TextField(blank=True)
     body_html = models.TextField()
-    toc = models.JSONField(default=list)
+    toc_html = models.TextField(blank=True, help_text="The table of contents, rendered at load time.")
     checksum = models.CharField(max_length=64)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Neighbours in reading order, kept by sync so a note page needs one query.
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    next = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = LiveQuerySet.as_manager()
 

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 
 from studyapp.accounts.models import User
 
-from .models import Course, Note, NoteRead, Topic
+from .models import Card, Course, Note, NoteRead, Question, Topic
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,23 +22,29 @@ class TopicRow:
         return sum(1 for n in self.notes if n.pk in self.read)
 
 
+def _per_topic(queryset) -> dict[int, int]:
+    return dict(queryset.values_list("topic_id").annotate(n=Count("id")).order_by())
+
+
 def course_outline(course: Course, user: User | None) -> list[TopicRow]:
     """The course home: live topics in order, each with its notes and (signed in) what was read."""
-    notes = list(Note.objects.live().filter(course=course).order_by("order"))
+    notes = list(Note.objects.live().filter(course=course).select_related("course").defer("body_html", "toc_html").order_by("order"))
     read = set(NoteRead.objects.for_user(user).filter(note__course=course).values_list("note_id", flat=True)) if user else set()
-    topics = Topic.objects.live().filter(course=course).annotate(
-        card_count=Count("notes__cards", filter=Q(notes__cards__retired_at__isnull=True, notes__retired_at__isnull=True), distinct=True),
-        question_count=Count("questions", filter=Q(questions__retired_at__isnull=True), distinct=True),
-    )
+    cards = dict(
+        Card.objects.live().filter(course=course, note__retired_at__isnull=True)
+        .values_list("note__topic_id").annotate(n=Count("id")).order_by()
+    )  # fmt: skip
+    questions = _per_topic(Question.objects.live().filter(course=course))
     return [
-        TopicRow(topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=t.card_count, questions=t.question_count)
-        for t in topics
+        TopicRow(topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=cards.get(t.pk, 0), questions=questions.get(t.pk, 0))
+        for t in Topic.objects.live().filter(course=course)
     ]
 
 
-def neighbours(note: Note) -> tuple[Note | None, Note | None]:
-    """The previous and next live notes of the course, by order."""
-    live = Note.objects.live().filter(course_id=note.course_id).only("title", "slug", "course_id", "order")
-    previous = live.filter(order__lt=note.order).order_by("-order").first()
-    following = live.filter(order__gt=note.order).order_by("order").first()
-    return previous, following
+def note_page() -> "QuerySet[Note]":
+    """Live notes with what their page shows: course, topic and the neighbours' titles (one query)."""
+    return (
+        Note.objects.live()
+        .select_related("course", "topic", "previous", "next")
+        .defer(*(f"{n}__{f}" for n in ("previous", "next") for f in ("body_html", "toc_html", "summary")))
+    )

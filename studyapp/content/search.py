@@ -16,6 +16,8 @@ from django.db.models import F
 
 from .models import SearchEntry
 
+PAGE_SIZE = 10
+MAX_PAGES = 25
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -26,6 +28,7 @@ START, STOP = "\ue010", "\ue011"  # highlight markers: private-use characters, e
 class Hit:
     kind: str
     title: str
+    note_title: str  # the note it belongs to, for context
     url: str
     snippet_html: str  # escaped text with <mark> around the matched words
 
@@ -36,6 +39,16 @@ class Results:
     terms: tuple[str, ...]
     hits: tuple[Hit, ...]
     truncated: bool  # the query was cut to MAX_QUERY_LENGTH / MAX_TERMS
+    page: int = 1
+    has_next: bool = False
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.hits) - 1
 
 
 def terms_of(query: str) -> tuple[tuple[str, ...], bool]:
@@ -50,36 +63,45 @@ def highlight(marked: str) -> str:
     return html.escape(marked).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def search(query: str, *, limit: int = 30) -> Results:
-    """Rank entries of live notes against ``query``; every word must match (the last one as a prefix)."""
+def search(query: str, *, page: int = 1) -> Results:
+    """Rank entries of live notes against ``query``; every word must match (the last one as a prefix).
+
+    Returns one page of PAGE_SIZE hits; ``page`` is clamped to 1..MAX_PAGES.
+    """
     terms, truncated = terms_of(query)
+    page = min(max(page, 1), MAX_PAGES)
     if not terms:
         return Results(query=query, terms=(), hits=(), truncated=truncated)
     finder = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
-    return Results(query=query, terms=terms, hits=tuple(finder(terms, limit)), truncated=truncated)
+    hits = finder(terms, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return Results(
+        query=query, terms=terms, hits=tuple(hits[:PAGE_SIZE]), truncated=truncated,
+        page=page, has_next=len(hits) > PAGE_SIZE and page < MAX_PAGES,
+    )  # fmt: skip
 
 
-def _search_sqlite(terms: tuple[str, ...], limit: int) -> list[Hit]:
-    # Each term becomes a quoted FTS5 string ("" escapes a quote); the last one matches as a prefix.
+def _search_sqlite(terms: tuple[str, ...], limit: int, offset: int) -> list[Hit]:
+    # A match in the title counts ten times one in the body, and notes (what a learner reads first) get
+    # a further half again. Each term becomes a quoted FTS5 string ("" escapes a quote); the last one matches as a prefix.
     match = " ".join('"{}"'.format(t.replace('"', '""')) for t in terms) + "*"
     sql = f"""
-        SELECT e.kind, e.title, e.url,
+        SELECT e.kind, e.title, n.title, e.url,
                snippet(content_searchentry_fts, 1, '{START}', '{STOP}', ' … ', 24)
         FROM content_searchentry_fts
         JOIN content_searchentry e ON e.id = content_searchentry_fts.rowid
         JOIN content_note n ON n.id = e.note_id
         WHERE content_searchentry_fts MATCH %s AND n.retired_at IS NULL
-        ORDER BY bm25(content_searchentry_fts, 4.0, 1.0),
-                 CASE e.kind WHEN 'note' THEN 0 WHEN 'card' THEN 1 ELSE 2 END, e.id
-        LIMIT %s
+        ORDER BY bm25(content_searchentry_fts, 10.0, 1.0) * CASE e.kind WHEN 'note' THEN 1.5 ELSE 1.0 END,
+                 e.id
+        LIMIT %s OFFSET %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, limit])
+        cursor.execute(sql, [match, limit, offset])
         rows = cursor.fetchall()
-    return [Hit(kind=k, title=t, url=u, snippet_html=highlight(s)) for k, t, u, s in rows]
+    return [Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s)) for k, t, n, u, s in rows]
 
 
-def _search_postgres(terms: tuple[str, ...], limit: int) -> list[Hit]:
+def _search_postgres(terms: tuple[str, ...], limit: int, offset: int) -> list[Hit]:
     cleaned = [re.sub(r"[^\w]", "", t) for t in terms]
     raw = " & ".join(f"{t}:*" if i == len(cleaned) - 1 else t for i, t in enumerate(cleaned) if t)
     query = SearchQuery(raw, search_type="raw", config="english")
@@ -93,6 +115,6 @@ def _search_postgres(terms: tuple[str, ...], limit: int) -> list[Hit]:
             ),
         )  # fmt: skip
         .order_by("-rank", "id")
-        .values_list("kind", "title", "url", "snippet")[:limit]
+        .values_list("kind", "title", "note__title", "url", "snippet")[offset : offset + limit]
     )
-    return [Hit(kind=k, title=t, url=u, snippet_html=highlight(s)) for k, t, u, s in rows]
+    return [Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s)) for k, t, n, u, s in rows]

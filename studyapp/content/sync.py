@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.text import Truncator
 
 from .loader import LoadedCourse, LoadResult
 from .models import Card, Course, Note, Question, QuestionVersion, SearchEntry, SearchKind, Topic
+from .parsing.note import toc_html
 from .parsing.types import ParsedNote
 
 
@@ -115,6 +117,14 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
         SearchEntry.objects.filter(note=note).delete()
         changes["notes retired"] += 1
 
+    reading_order = [notes[n.slug] for n in loaded.notes]
+    for index, note in enumerate(reading_order):
+        links = {
+            "previous_id": reading_order[index - 1].pk if index > 0 else None,
+            "next_id": reading_order[index + 1].pk if index + 1 < len(reading_order) else None,
+        }
+        if _set(note, links):
+            note.save(update_fields=list(links))
     _sync_cards(course, loaded, notes, now=now, changes=changes)
     _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
     for note, parsed in changed_notes:
@@ -133,7 +143,7 @@ def _note_values(parsed: ParsedNote, topics: dict[str, Topic]) -> dict[str, obje
         "sources": list(meta.sources),
         "summary": parsed.summary,
         "body_html": parsed.body_html,
-        "toc": [{"level": t.level, "title": t.title, "anchor": t.anchor} for t in parsed.toc],
+        "toc_html": toc_html(parsed.toc),
         "checksum": parsed.checksum,
         "retired_at": None,
     }
@@ -223,7 +233,7 @@ def _index_note(course: Course, note: Note, parsed: ParsedNote) -> None:
         for card in reversed(written.values())
     ]  # fmt: skip
     entries += [
-        SearchEntry(course=course, note=note, kind=SearchKind.QUESTION, title=q.data["name"] or note.title, body=q.text, url=f"{url}#q-{q.key}")  # type: ignore[arg-type]
+        SearchEntry(course=course, note=note, kind=SearchKind.QUESTION, title=str(q.data["name"]) or Truncator(q.text).chars(80), body=q.text, url=f"{url}#q-{q.key}")
         for q in parsed.questions
     ]
     SearchEntry.objects.bulk_create(entries)

@@ -40,11 +40,10 @@ def course(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_GET
 def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse:
     """Public: one note, rendered. Signed-in learners have it counted as read."""
-    note = get_object_or_404(Note.objects.live().select_related("course", "topic"), course__slug=course_slug, slug=note_slug)
+    note = get_object_or_404(queries.note_page(), course__slug=course_slug, slug=note_slug)
     if request.user.is_authenticated:
         record_note_read(user=request.user, note=note, now=timezone.now())
-    previous, following = queries.neighbours(note)
-    return render(request, "content/note.html", {"note": note, "previous": previous, "next": following})
+    return render(request, "content/note.html", {"note": note})
 
 
 @login_not_required
@@ -52,5 +51,6 @@ def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse
 def search(request: HttpRequest) -> HttpResponse:
     """Public: ranked full-text search; htmx asks for the ``results`` fragment as the learner types."""
     query = request.GET.get("q", "")
-    results = search_module.search(query)
+    page = request.GET.get("page", "1")
+    results = search_module.search(query, page=int(page) if page.isdigit() else 1)
     return render(request, template_for(request, "content/search.html", "results"), {"results": results, "query": query})

@@ -56,6 +56,15 @@ def test_markup_in_content_is_escaped_in_snippets(demo_course):
     assert "<img" not in snippets and "<mark>onerror</mark>" in snippets
 
 
+def test_pages_do_not_overlap(demo_course, monkeypatch):
+    from studyapp.content import search as module
+
+    monkeypatch.setattr(module, "PAGE_SIZE", 2)
+    first, second = search("fargate", page=1), search("fargate", page=2)
+    assert first.has_next and len(first.hits) == 2
+    assert not {h.url + h.snippet_html for h in first.hits} & {h.url + h.snippet_html for h in second.hits}
+
+
 def test_long_queries_are_cut_to_a_few_words():
     terms, truncated = terms_of("word " * 50)
     assert len(terms) == MAX_TERMS and truncated

@@ -100,3 +100,40 @@ def test_huge_query_is_shortened_with_a_notice(client, demo_course):
 def test_pages_are_public(client, demo_course):
     for url in ["/", "/courses/demo/", "/courses/demo/containers/", "/search/?q=x"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_search_pages_through_results_with_and_without_htmx(client, demo_course, monkeypatch):
+    from studyapp.content import search
+
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    first = client.get("/search/", {"q": "fargate"})
+    assertContains(first, "2+ results")
+    assertContains(first, 'href="?q=fargate&amp;page=2"')
+    second = client.get("/search/", {"q": "fargate", "page": "2"}, headers=HX)
+    assertContains(second, "Results 3–4")
+    assertContains(second, 'rel="prev"')
+    assert "<html" not in second.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999999999999"])
+def test_odd_page_numbers_are_clamped(client, demo_course, page):
+    assert client.get("/search/", {"q": "fargate", "page": page}).status_code == 200
+
+
+def test_note_page_is_one_query_for_a_visitor(client, demo_course, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/courses/demo/functions/")
+    assertContains(response, 'rel="prev"')
+    assertContains(response, "Containers in brief")
+    assertContains(response, "More about functions")
+
+
+def test_neighbours_skip_a_retired_note(client, demo_course, demo_root):
+    from studyapp.content.loader import load
+    from studyapp.content.sync import sync_content
+    from tests.conftest import NOW
+
+    (demo_root / "demo" / "02-functions.md").unlink()
+    sync_content(load(demo_root), now=NOW)
+    response = client.get("/courses/demo/containers/")
+    assertContains(response, 'href="/courses/demo/more-functions/" rel="next"')

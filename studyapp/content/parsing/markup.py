@@ -2,6 +2,7 @@
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -46,16 +47,35 @@ def render_note(source: str) -> tuple[str, list[dict[str, object]]]:
     return body, list(md.toc_tokens)  # type: ignore[attr-defined]
 
 
+_local = threading.local()
+# Text made only of these characters, starting with a letter or digit that does not open a list,
+# renders to itself in one paragraph: no need to run Markdown (most options and feedback are such).
+_PLAIN = re.compile(r"^(?![0-9]+[.)] )[A-Za-z0-9][A-Za-z0-9 ,.;:'\"()?/%$+=@-]*$")
+
+
+def _safe_markdown() -> markdown.Markdown:
+    """One converter per thread: building one costs far more than a conversion, and a converter
+    must not be shared between threads."""
+    md = getattr(_local, "safe", None)
+    if md is None:
+        md = markdown.Markdown(extensions=SHORT_EXTENSIONS, output_format="html")
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _local.safe = md
+    return md.reset()
+
+
 def render_safe(text: str, *, inline: bool = False) -> str:
     """Render untrusted Markdown: raw HTML is escaped, then the result is cleaned by nh3.
 
     ``inline=True`` drops the ``<p>`` around a single paragraph, for places that take phrasing
     content only (a ``<summary>``, a button label).
     """
-    md = markdown.Markdown(extensions=SHORT_EXTENSIONS, output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    rendered = md.convert(text)
+    text = text.strip()
+    if _PLAIN.match(text):
+        escaped = html.escape(text, quote=False)
+        return escaped if inline else f"<p>{escaped}</p>"
+    rendered = _safe_markdown().convert(text)
     cleaned = nh3.clean(
         rendered,
         tags=_ALLOWED_TAGS,

@@ -10,7 +10,7 @@ from . import questions as questions_module
 from .markup import plain_text, render_note
 from .types import CALCULATORS, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
 
-RENDER_VERSION = 1  # bump when rendering changes, so every note is rendered again on the next load
+RENDER_VERSION = 2  # bump when rendering or indexing changes, so every note is rendered and indexed again
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
@@ -163,6 +163,17 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
         checksum=checksum([RENDER_VERSION, text]),
     )
     return note, []
+
+
+def toc_html(toc: tuple[TocEntry, ...]) -> str:
+    """The table of contents as an ordered list of links ("" when the note has no headings)."""
+    if not toc:
+        return ""
+    items = "".join(
+        f'<li class="toc-level-{entry.level}"><a href="#{html.escape(entry.anchor)}">{html.escape(entry.title)}</a></li>'
+        for entry in toc
+    )
+    return f"<ol>{items}</ol>"
 
 
 def _cards_html(shown: list[tuple[str, str]]) -> str:
