@@ -115,3 +115,13 @@ def test_every_problem_in_a_note_is_reported_not_just_the_first():
     body = "# Title\n:::calculator nope\n```cards\n// [id:x]\nQ: only\n```\n"
     _, problems = parse_note(note_text(body, order="x"), path="n.md", topics=TOPICS)
     assert len(problems) >= 4
+
+
+def test_the_example_note_in_the_docs_parses():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "content-format.md").read_text()
+    block = docs.split("<!-- example-note:start -->")[1].split("<!-- example-note:end -->")[0]
+    text = block.strip().removeprefix("````markdown").removesuffix("````").strip() + "\n"
+    note, problems = parse_note(text, path="example.md", topics=frozenset({"ecr"}))
+    assert problems == [], [str(p) for p in problems]
+    assert [c.key for c in note.cards] == ["ecr-example-purpose", "ecr-example-public/c1", "ecr-example-public/c2"]
+    assert note.questions[0].kind == "multiple" and note.calculators == ("ecr",)
