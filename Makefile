@@ -66,13 +66,17 @@ test: setup services
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# The browser tests run in a pytest process of their own: Playwright keeps an event loop running in
+# the main thread, which other tests (async_to_sync, channels) must not meet.
+PYTEST_RUN = $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) && $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
 test-sqlite: $(VENV)/.installed
 	@echo "=== test suite on SQLite (in-memory channel layer) ==="
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL sh -c '$(PYTEST_RUN)'
 
 test-postgres: $(VENV)/.installed
 	@echo "=== test suite on PostgreSQL, with Redis ==="
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	env DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) sh -c '$(PYTEST_RUN)'
 
 # --- other chores ----------------------------------------------------------------------------
 check: $(VENV)/.installed

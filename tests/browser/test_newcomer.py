@@ -2,12 +2,9 @@
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import axe_violations, screenshot
-
-pytestmark = [pytest.mark.browser]
 
 
 def check_page(page: Page, name: str) -> None:
