@@ -47,7 +47,8 @@ system-packages:
 
 postgres:
 	@pg_lsclusters -h 2>/dev/null | grep -q ' online' || pg_ctlcluster 15 main start
-	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+	@for i in $$(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done; \
+		pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start: see /var/log/postgresql/"; exit 1; }
 	@runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'studyapp'" | grep -q 1 || \
 		runuser -u postgres -- psql -qc "CREATE ROLE studyapp LOGIN PASSWORD 'studyapp' CREATEDB"
 	@runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'studyapp'" | grep -q 1 || \
@@ -70,11 +71,11 @@ test: setup services
 # the main thread, which other tests (async_to_sync, channels) must not meet.
 PYTEST_RUN = $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) && $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-test-sqlite: $(VENV)/.installed
+test-sqlite: $(VENV)/.installed system-packages $(AXE)
 	@echo "=== test suite on SQLite (in-memory channel layer) ==="
 	env -u DATABASE_URL -u REDIS_URL sh -c '$(PYTEST_RUN)'
 
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed services
 	@echo "=== test suite on PostgreSQL, with Redis ==="
 	env DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) sh -c '$(PYTEST_RUN)'
 
@@ -88,7 +89,8 @@ check-deploy: $(VENV)/.installed
 		DJANGO_ALLOWED_HOSTS=study.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/load.py
+	$(PY) bench/pages.py
 
 pygments-css: $(VENV)/.installed
 	$(PY) -c 'from studyapp.content.parsing.markup import pygments_css; print(pygments_css(), end="")' > static/css/pygments.css

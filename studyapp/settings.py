@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "studyapp.core",
     "studyapp.accounts",
     "studyapp.content",
+    "studyapp.srs",
 ]
 
 MIDDLEWARE = [
@@ -103,9 +104,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=0 if DEBUG else 60,
+        conn_max_age=0,  # persistent connections are unsafe under ASGI; PostgreSQL pools instead
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10, "timeout": 10}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the loader writes; IMMEDIATE makes write transactions take the
     # lock up front instead of failing half-way with "database is locked".
@@ -138,6 +141,7 @@ STUDYAPP_CONTENT_DIR = Path(os.environ.get("STUDYAPP_CONTENT_DIR", BASE_DIR / "c
 # Accounts
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "content:home"
 LOGOUT_REDIRECT_URL = "content:home"
@@ -216,6 +220,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie (the token rides on hx-headers), but keep the default
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the proxy's health check speaks plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

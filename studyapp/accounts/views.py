@@ -19,7 +19,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="studyapp.accounts.backends.UserBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect("content:home")
     return render(request, "accounts/signup.html", {"form": form})

@@ -45,6 +45,7 @@ def note_page() -> "QuerySet[Note]":
     """Live notes with what their page shows: course, topic and the neighbours' titles (one query)."""
     return (
         Note.objects.live()
+        .filter(course__retired_at__isnull=True)
         .select_related("course", "topic", "previous", "next")
         .defer(*(f"{n}__{f}" for n in ("previous", "next") for f in ("body_html", "toc_html", "summary")))
     )

@@ -26,9 +26,11 @@ class SyncReport:
     calculators: int = 0
     changes: Counter[str] = field(default_factory=Counter)
 
-    def summary(self) -> str:
+    def summary(self, *, checked: bool = False) -> str:
         line = f"{self.notes} notes, {self.cards} cards, {self.questions} questions, {self.calculators} calculators"
-        if self.changes:
+        if checked:
+            line += " (checked; nothing written)"
+        elif self.changes:
             line += " (" + ", ".join(f"{n} {what}" for what, n in sorted(self.changes.items())) + ")"
         else:
             line += " (no changes)"
@@ -55,6 +57,13 @@ def sync_content(result: LoadResult, *, now: datetime) -> SyncReport:
     report = count(result)
     for loaded in result.courses:
         _sync_course(loaded, now=now, changes=report.changes)
+    wanted = {loaded.info.slug for loaded in result.courses}
+    for course in Course.objects.live().exclude(slug__in=wanted):
+        course.retired_at = now
+        course.save(update_fields=["retired_at"])
+        Note.objects.live().filter(course=course).update(retired_at=now)
+        SearchEntry.objects.filter(course=course).delete()
+        report.changes["courses retired"] += 1
     return report
 
 
@@ -74,7 +83,7 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
     if course is None:
         course = Course.objects.create(slug=info.slug, title=info.title, summary=info.summary)
         changes["courses added"] += 1
-    elif _set(course, {"title": info.title, "summary": info.summary}):
+    elif _set(course, {"title": info.title, "summary": info.summary, "retired_at": None}):
         course.save()
         changes["courses updated"] += 1
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import template_for
 
@@ -23,7 +24,7 @@ def _render_course(request: HttpRequest, course: Course) -> HttpResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Public. One course: its home page; several: a list of them."""
-    courses = list(Course.objects.all())
+    courses = list(Course.objects.live())
     if len(courses) == 1:
         return _render_course(request, courses[0])
     return render(request, "content/home.html", {"courses": courses})
@@ -33,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course(request: HttpRequest, course_slug: str) -> HttpResponse:
     """Public: a course's topics in order, with the learner's progress when signed in."""
-    return _render_course(request, get_object_or_404(Course, slug=course_slug))
+    return _render_course(request, get_object_or_404(Course.objects.live(), slug=course_slug))
 
 
 @login_not_required
@@ -48,9 +49,13 @@ def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse
 
 @login_not_required
 @require_GET
+@vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     """Public: ranked full-text search; htmx asks for the ``results`` fragment as the learner types."""
     query = request.GET.get("q", "")
-    page = request.GET.get("page", "1")
-    results = search_module.search(query, page=int(page) if page.isdigit() else 1)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = search_module.search(query, page=page)
     return render(request, template_for(request, "content/search.html", "results"), {"results": results, "query": query})

@@ -92,6 +92,21 @@ def test_removed_cards_and_questions_are_retired_not_deleted(demo_course, demo_r
     assert Question.objects.live().get(source_key="demo-q-fargate").pk == pk
 
 
+def test_a_note_a_learner_read_survives_its_removal(demo_course, demo_root):
+    from django.db.models import ProtectedError
+
+    from studyapp.content.models import NoteRead
+    from tests.factories import UserFactory
+
+    read = NoteRead.objects.create(user=UserFactory(), note=Note.objects.get(slug="more-functions"), first_read_at=NOW)
+    (demo_root / "demo" / "03-more-functions.md").unlink()
+    reload(demo_root)
+    read.refresh_from_db()
+    assert read.note.retired_at is not None
+    with pytest.raises(ProtectedError):
+        read.note.delete()
+
+
 def test_removed_note_is_retired_and_hidden(demo_course, demo_root, client):
     (demo_root / "demo" / "03-more-functions.md").unlink()
     reload(demo_root)

@@ -97,6 +97,9 @@ GOOD_OPTIONS = "=right#r\n~w1#x\n~w2#x\n~w3#x\n####why\n"
         ("```gift\n" + QUESTION_HEAD + "Pick{~%50%a\n~%50%b\n~%-100%c\n~%-100%d\n~%-100%e\n####why}\n```\n", 11, "say '(Select TWO.)'"),
         ("```gift\n" + QUESTION_HEAD + "Essay?{}\n```\n", 11, "the course uses multiple choice"),
         ("```gift\n" + QUESTION_HEAD + "Broken?{=a ~b\n```\n", 11, "brace"),
+        ('<svg viewBox="0 0 1 1"><rect style="fill:red"/></svg>\n', 9, "blocked by the Content Security Policy"),
+        ("<script>alert(1)</script>\n", 9, "blocked by the Content Security Policy"),
+        ('<p onclick="x()">hi</p>\n', 9, "blocked by the Content Security Policy"),
     ],
 )
 def test_each_problem_names_its_line(body, line, message):
@@ -125,3 +128,28 @@ def test_the_example_note_in_the_docs_parses():
     assert problems == [], [str(p) for p in problems]
     assert [c.key for c in note.cards] == ["ecr-example-purpose", "ecr-example-public/c1", "ecr-example-public/c2"]
     assert note.questions[0].kind == "multiple" and note.calculators == ("ecr",)
+
+
+def test_a_heading_inside_an_admonition_does_not_shift_anchors():
+    body = "!!! note\n    ## Inside\n    text\n\n## Real heading\n\n```cards\n// [id:c-one]\nQ: front\nA: back\n```\n"
+    note, problems = parse_note(note_text(body), path="n.md", topics=TOPICS)
+    assert problems == []
+    assert note.cards[0].section.anchor == "real-heading"
+    assert [t.anchor for t in note.toc] == ["inside", "real-heading"]
+
+
+def test_card_front_markup_stays_escaped_in_the_note():
+    body = "```cards\n// [id:c-one]\nQ: > <img src=x onerror=alert(1)> is a < b?\nA: back\n```\n"
+    note, _ = parse_note(note_text(body), path="n.md", topics=TOPICS)
+    assert "<img" not in note.body_html and "&lt;img" in note.body_html
+
+
+def test_summary_is_the_first_real_paragraph():
+    body = "```cards\n// [id:c-one]\nQ: front\nA: back\n```\n\nThe real first paragraph.\n"
+    note, _ = parse_note(note_text(body), path="n.md", topics=TOPICS)
+    assert note.summary == "The real first paragraph."
+
+
+def test_a_file_name_that_is_not_a_slug_is_a_problem():
+    _, problems = parse_note(note_text("Body.\n"), path="03-more.functions.md", topics=TOPICS)
+    assert [p.line for p in problems] == [1] and "note address" in problems[0].message

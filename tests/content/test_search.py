@@ -32,7 +32,9 @@ def test_title_matches_rank_above_body_matches(demo_course):
 def test_retired_notes_are_not_found(demo_course):
     from studyapp.content.models import Note
 
-    Note.objects.filter(slug="more-functions").update(retired_at=demo_course.notes.first().updated and "2026-11-26T00:00:00Z")
+    from tests.conftest import NOW
+
+    Note.objects.filter(slug="more-functions").update(retired_at=NOW)
     assert all("more-functions" not in hit.url for hit in search("fifteen minutes").hits)
 
 
@@ -68,3 +70,19 @@ def test_pages_do_not_overlap(demo_course, monkeypatch):
 def test_long_queries_are_cut_to_a_few_words():
     terms, truncated = terms_of("word " * 50)
     assert len(terms) == MAX_TERMS and truncated
+
+
+def test_postgres_keeps_a_gin_indexed_search_vector(demo_course):
+    from django.db import connection
+
+    from studyapp.content.models import SearchEntry
+
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:  # SQLite: the FTS5 table mirrors the entries
+            cursor.execute("SELECT count(*) FROM content_searchentry_fts")
+            assert cursor.fetchone()[0] == SearchEntry.objects.count()
+        return
+    assert not SearchEntry.objects.filter(search_vector__isnull=True).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'content_searchentry_vector_gin'")
+        assert "gin (search_vector)" in cursor.fetchone()[0]

@@ -115,7 +115,7 @@ def test_search_pages_through_results_with_and_without_htmx(client, demo_course,
     assert "<html" not in second.content.decode()
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999999999999"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999999999999", "²", "1e9", ""])
 def test_odd_page_numbers_are_clamped(client, demo_course, page):
     assert client.get("/search/", {"q": "fargate", "page": page}).status_code == 200
 
@@ -137,3 +137,33 @@ def test_neighbours_skip_a_retired_note(client, demo_course, demo_root):
     sync_content(load(demo_root), now=NOW)
     response = client.get("/courses/demo/containers/")
     assertContains(response, 'href="/courses/demo/more-functions/" rel="next"')
+
+
+def test_search_varies_on_htmx_so_caches_keep_page_and_fragment_apart(client, demo_course):
+    assert "HX-Request" in client.get("/search/", {"q": "x"}).headers["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/", "/courses/demo/", "/courses/demo/containers/"])
+def test_pages_without_fragments_answer_htmx_with_the_whole_page(client, demo_course, url):
+    response = client.get(url, headers=HX)
+    assert response.status_code == 200
+    assertContains(response, "<html")
+
+
+def test_removed_course_is_retired_and_hidden(client, demo_course, demo_root):
+    import shutil
+
+    from studyapp.content.loader import load
+    from studyapp.content.sync import sync_content
+    from tests.conftest import NOW
+
+    other = demo_root / "other"
+    shutil.copytree(demo_root / "demo", other)
+    for path in other.glob("*.md"):
+        path.write_text(path.read_text().replace("[id:demo-", "[id:other-"))
+    sync_content(load(demo_root), now=NOW)
+    assertContains(client.get("/"), "Courses")  # two courses: the list
+    shutil.rmtree(other)
+    sync_content(load(demo_root), now=NOW)
+    assert client.get("/courses/other/containers/").status_code == 404
+    assertContains(client.get("/"), "Boxes for software.")  # one course again: its home

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 
 from .markup import plain_text, render_safe
+from .types import SLUG as ID_PATTERN
 from .types import ParsedCard, Problem, Section
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ID_LINE = re.compile(r"^//\s*\[id:([^\]]*)\]\s*$")
 _FIELD = re.compile(r"^([QACX]):\s?(.*)$")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)

@@ -3,9 +3,8 @@
 import re
 import tomllib
 
-from .types import CourseInfo, Problem, Topic
+from .types import SLUG, CourseInfo, Problem, Topic
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def parse_course(text: str, *, slug: str, path: str) -> tuple[CourseInfo | None, list[Problem]]:
@@ -22,7 +21,7 @@ def parse_course(text: str, *, slug: str, path: str) -> tuple[CourseInfo | None,
     def line_of(needle: str) -> int:
         return next((i + 1 for i, line in enumerate(lines) if needle in line), 1)
 
-    if not _SLUG.match(slug):
+    if not SLUG.match(slug):
         problems.append(Problem(path=path, line=1, message=f"course folder {slug!r} must be a slug (lower-case letters, digits, hyphens)"))
     unknown = set(data) - {"title", "summary", "topics"}
     for key in sorted(unknown):
@@ -41,7 +40,7 @@ def parse_course(text: str, *, slug: str, path: str) -> tuple[CourseInfo | None,
         if not isinstance(entry, dict) or set(entry) != {"slug", "title", "summary"}:
             problems.append(Problem(path=path, line=where, message="each [[topics]] entry needs exactly slug, title and summary"))
             continue
-        if not _SLUG.match(str(entry["slug"])):
+        if not SLUG.match(str(entry["slug"])):
             problems.append(Problem(path=path, line=where, message=f"topic slug {entry['slug']!r} must be lower-case letters, digits and hyphens"))
         elif entry["slug"] in seen:
             problems.append(Problem(path=path, line=where, message=f"topic {entry['slug']!r} is declared twice"))

@@ -7,13 +7,12 @@ Every key in ``REQUIRED`` must appear once and no other key may.
 import re
 from datetime import date
 
-from .types import DOMAINS, FrontMatter, Problem
+from .types import DOMAINS, SLUG, FrontMatter, Problem
 
 REQUIRED = ("title", "topic", "order", "domains", "updated", "sources")
 LIST_KEYS = {"domains", "sources"}
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _ITEM_LINE = re.compile(r"^\s+-\s*(.*)$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _unquote(value: str) -> str:
@@ -97,7 +96,7 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
                 problem(line, "title is empty")
             values[key] = value
         elif key == "topic":
-            if not isinstance(value, str) or not _SLUG.match(value):
+            if not isinstance(value, str) or not SLUG.match(value):
                 problem(line, f"topic must be a slug such as 'lambda', got {value!r}")
             values[key] = value
         elif key == "order":

@@ -21,7 +21,7 @@ NOTE_EXTENSION_CONFIGS = {
     "toc": {
         "permalink": "#",
         "permalink_title": "Link to this section",
-        "toc_depth": "2-3",
+        "toc_depth": "2-6",  # every heading in the tokens; the page shows levels 2 and 3
     },
     "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
 }
@@ -43,7 +43,8 @@ def render_note(source: str) -> tuple[str, list[dict[str, object]]]:
         extensions=NOTE_EXTENSIONS, extension_configs=NOTE_EXTENSION_CONFIGS, output_format="html"
     )
     md.block_level_elements.append("svg")  # an inline diagram is a block, not text inside a <p>
-    body = md.convert(source)
+    # Wide tables scroll inside a wrapper, so the table keeps its table semantics for screen readers.
+    body = md.convert(source).replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     return body, list(md.toc_tokens)  # type: ignore[attr-defined]
 
 

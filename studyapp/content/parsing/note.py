@@ -8,13 +8,16 @@ from . import cards as cards_module
 from . import frontmatter
 from . import questions as questions_module
 from .markup import plain_text, render_note
-from .types import CALCULATORS, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
+from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
 
-RENDER_VERSION = 2  # bump when rendering or indexing changes, so every note is rendered and indexed again
+RENDER_VERSION = 3  # bump when rendering or indexing changes, so every note is rendered and indexed again
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
-_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)"')
+_PLACEHOLDER = re.compile(r"STUDYAPPBLOCK\d+X")
+# Raw HTML the site's Content Security Policy would block: say so at load time, not in the browser console.
+_BLOCKED_HTML = re.compile(r"<script\b|<[a-z][^>]*\s(?:style|on[a-z]+)\s*=", re.I)
+_MARKUP = re.compile(r"[`*_~\\]|\[|\]\([^)]*\)|<[^>]+>")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _ORDER_PREFIX = re.compile(r"^\d+[-_]")
 
@@ -73,6 +76,8 @@ def _scan(lines: list[str], *, path: str, first_line: int) -> _Scan:
                 scan.problems.append(Problem(path=path, line=number, message="a level-1 heading ('# ...') is not allowed: the title comes from the front matter; use '## ...'"))
             else:
                 scan.headings.append(heading.group(2))
+        if _BLOCKED_HTML.search(line):
+            scan.problems.append(Problem(path=path, line=number, message="inline scripts, event handlers and style attributes are blocked by the Content Security Policy: use a CSS class instead"))
         calculator = _CALCULATOR.match(line)
         if calculator:
             name = calculator.group(1)
@@ -87,6 +92,35 @@ def _scan(lines: list[str], *, path: str, first_line: int) -> _Scan:
     if other_fence is not None:
         scan.problems.append(Problem(path=path, line=first_line + len(lines) - 1, message="a code block is never closed"))
     return scan
+
+
+def _flatten(tokens: list[dict[str, object]]) -> list[TocEntry]:
+    """Python-Markdown's nested heading tokens, in document order."""
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(level=int(token["level"]), title=html.unescape(str(token["name"])), anchor=str(token["id"])))  # type: ignore[call-overload]
+        entries.extend(_flatten(token.get("children", [])))  # type: ignore[arg-type]
+    return entries
+
+
+def _words(text: str) -> str:
+    return " ".join(_MARKUP.sub("", html.unescape(text)).split()).casefold()
+
+
+def _match_anchors(written: list[str], rendered: list[TocEntry]) -> list[str]:
+    """The anchor of each heading the scan saw. Rendered headings may include more (a heading inside
+    an admonition), so each written heading takes the next rendered one with the same words."""
+    anchors: list[str] = []
+    position = 0
+    for heading in written:
+        for index in range(position, len(rendered)):
+            if _words(rendered[index].title) == _words(heading):
+                anchors.append(rendered[index].anchor)
+                position = index + 1
+                break
+        else:
+            anchors.append("")
+    return anchors
 
 
 def slug_for(path: str) -> str:
@@ -107,10 +141,13 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
     scan = _scan(body_lines, path=path, first_line=body_start)
     problems.extend(scan.problems)
 
-    body_html, _ = render_note("\n".join(scan.markdown))
-    anchors = [m.group(2) for m in _HEADING_ID.finditer(body_html)]
-    if len(anchors) != len(scan.headings):
-        anchors = [""] * len(scan.headings)
+    slug = slug_for(path)
+    if not SLUG.match(slug):
+        problems.append(Problem(path=path, line=1, message=f"the file name gives the note address {slug!r}: use lower-case letters, digits and hyphens, such as 04-ecr.md"))
+
+    body_html, toc_tokens = render_note("\n".join(scan.markdown))
+    headings = _flatten(toc_tokens)
+    anchors = _match_anchors(scan.headings, headings)
 
     def section_of(block: _Block) -> Section:
         if block.heading < 0:
@@ -140,18 +177,14 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
     if problems or meta is None:
         return None, problems
 
-    summary_match = _FIRST_PARAGRAPH.search(body_html)
-    text_for_search = plain_text(re.sub(r"STUDYAPPBLOCK\d+X", " ", body_html))
+    summary_match = next((m for m in _FIRST_PARAGRAPH.finditer(body_html) if not _PLACEHOLDER.fullmatch(m.group(1))), None)
+    text_for_search = plain_text(_PLACEHOLDER.sub(" ", body_html))
     for index, fragment in enumerate(block_html):
         body_html = body_html.replace(f"<p>{placeholder(index)}</p>", fragment)
-    toc = tuple(
-        TocEntry(level=int(m.group(1)), title=plain_text(title), anchor=m.group(2))
-        for m, title in zip(_HEADING_ID.finditer(body_html), scan.headings, strict=False)
-        if int(m.group(1)) <= 3
-    )
+    toc = tuple(entry for entry in headings if entry.level <= 3)
     note = ParsedNote(
         path=path,
-        slug=slug_for(path),
+        slug=slug,
         meta=meta,
         body_html=body_html,
         toc=toc,
@@ -212,8 +245,7 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
 
 
 def _calculator_html(name: str) -> str:
-    label = {"lambda": "AWS Lambda", "fargate": "AWS Fargate", "api_gateway": "Amazon API Gateway",
-             "ecr": "Amazon ECR", "batch": "AWS Batch", "lightsail": "Amazon Lightsail"}.get(name, name)  # fmt: skip
+    label = CALCULATORS.get(name, name)
     return (
         f'<aside class="calculator-placeholder" data-calculator="{html.escape(name)}" aria-label="{label} pricing calculator">'
         f'<p class="block-label">{label} pricing calculator</p>'
@@ -223,5 +255,6 @@ def _calculator_html(name: str) -> str:
 
 
 def _inline(fragment: str) -> str:
+    """Phrasing content for a <summary>: the single paragraph's HTML, else the escaped plain text."""
     match = re.fullmatch(r"<p>(.*)</p>", fragment.strip(), re.S)
-    return match.group(1) if match and "<p>" not in match.group(1) else plain_text(fragment)
+    return match.group(1) if match and "<p>" not in match.group(1) else html.escape(plain_text(fragment))

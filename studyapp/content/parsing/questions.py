@@ -12,8 +12,8 @@ from studyapp.authoring.formats import gift
 
 from .markup import plain_text, render_safe
 from .types import DOMAINS, ParsedQuestion, Problem, Section
+from .types import SLUG as ID_PATTERN
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COURSE_KINDS = {gift.Kind.SINGLE: "single", gift.Kind.MULTIPLE: "multiple", gift.Kind.TRUEFALSE: "truefalse"}
 
 

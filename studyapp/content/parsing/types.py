@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,7 +13,15 @@ DOMAINS: dict[str, str] = {
     "domain-3": "Cloud Technology and Services",
     "domain-4": "Billing, Pricing and Support",
 }
-CALCULATORS: tuple[str, ...] = ("lambda", "fargate", "api_gateway", "ecr", "batch", "lightsail")
+CALCULATORS: dict[str, str] = {
+    "lambda": "AWS Lambda",
+    "fargate": "AWS Fargate",
+    "api_gateway": "Amazon API Gateway",
+    "ecr": "Amazon ECR",
+    "batch": "AWS Batch",
+    "lightsail": "Amazon Lightsail",
+}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # ids, topics, note addresses
 
 
 def checksum(value: Any) -> str:

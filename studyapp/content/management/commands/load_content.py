@@ -28,6 +28,6 @@ class Command(BaseCommand):
             self.stderr.write(f"{len(result.problems)} {noun} found; nothing was changed.")
             sys.exit(1)
         if check:
-            self.stdout.write(count(result).summary().replace(" (no changes)", "") + " (checked; nothing written)")
+            self.stdout.write(count(result).summary(checked=True))
             return
         self.stdout.write(sync_content(result, now=timezone.now()).summary())

@@ -1,0 +1,180 @@
+"""Learner state for spaced repetition. It points at content rows and never writes them.
+
+- :class:`ReviewState`: one learner's memory of one item (a flashcard, or a quiz question that was
+  answered wrongly): the FSRS state plus suspend/bury/flag/leech. ``revision`` grows with every
+  change and is what the grade form carries, so a repeated or stale submission is recognised.
+- :class:`ReviewLog`: every review, appended and never rewritten. An undo appends an
+  :class:`UndoneReview` beside the review it takes back.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from studyapp.content.models import Card, Question
+
+from . import scheduler
+
+
+class ReviewSettings(models.Model):
+    """A learner's study preferences (created with defaults the first time they are needed)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings")
+    desired_retention = models.FloatField(
+        default=0.90,
+        validators=[MinValueValidator(scheduler.MIN_RETENTION), MaxValueValidator(scheduler.MAX_RETENTION)],
+        help_text="How likely you want to be to remember a card when it comes back: 0.70 to 0.97. Higher means more reviews.",
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(500)], help_text="New cards introduced per study day."
+    )
+    learning_steps = models.CharField(
+        max_length=100, default="1m 10m", help_text="Waits before a new card's next showings, such as “1m 10m” or “10m 1h”."
+    )
+    relearning_steps = models.CharField(max_length=100, default="10m", help_text="Waits after you forget a card.")
+    fuzz = models.BooleanField(default=True, help_text="Spread review dates a little so cards learned together do not stay together.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=scheduler.MIN_RETENTION, desired_retention__lte=scheduler.MAX_RETENTION),
+                name="srs_settings_retention_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review settings of {self.user}"
+
+    def scheduler_settings(self, time_zone: str) -> scheduler.Settings:
+        return scheduler.Settings(
+            desired_retention=self.desired_retention,
+            learning_steps=parse_steps(self.learning_steps),
+            relearning_steps=parse_steps(self.relearning_steps),
+            fuzz=self.fuzz,
+            time_zone=time_zone,
+        )
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """``"1m 10m 1h"`` → (1 minute, 10 minutes, 1 hour). Raises ValueError with a readable message."""
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    steps = []
+    for word in text.split():
+        number, unit = word[:-1], word[-1:]
+        if unit not in units or not number.isdigit() or int(number) == 0:
+            raise ValueError(f"“{word}” is not a step: write a number and s, m, h or d, such as 10m")
+        steps.append(timedelta(**{units[unit]: int(number)}))
+    if len(steps) > 10:
+        raise ValueError("at most 10 steps")
+    return tuple(steps)
+
+
+class ItemState(models.TextChoices):
+    NEW = "new", "New"
+    LEARNING = "learning", "Learning"
+    REVIEW = "review", "Review"
+    RELEARNING = "relearning", "Relearning"
+
+
+class ReviewStateQuerySet(models.QuerySet):
+    def for_user(self, user: models.Model) -> "ReviewStateQuerySet":
+        return self.filter(user=user)
+
+    def live(self) -> "ReviewStateQuerySet":
+        """Items whose card or question is still in the course."""
+        return self.filter(
+            Q(card__isnull=False, card__retired_at__isnull=True) | Q(question__isnull=False, question__retired_at__isnull=True)
+        )
+
+    def studiable(self, *, now: datetime) -> "ReviewStateQuerySet":
+        return self.live().filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
+
+    def due(self, *, now: datetime) -> "ReviewStateQuerySet":
+        return self.studiable(now=now).filter(due__lte=now)
+
+    def in_topic(self, topic_id: int | None) -> "ReviewStateQuerySet":
+        if topic_id is None:
+            return self
+        return self.filter(Q(card__note__topic_id=topic_id) | Q(question__topic_id=topic_id))
+
+
+class ReviewState(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="review_states")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="review_states")
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(null=True, blank=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, help_text="Grows with every review or undo.")
+    suspended = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    leech = models.BooleanField(default=False)
+    added_at = models.DateTimeField()
+
+    objects = ReviewStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(card__isnull=False, question__isnull=True) | Q(card__isnull=True, question__isnull=False),
+                name="srs_state_one_item",
+            ),
+            models.UniqueConstraint(fields=["user", "card"], condition=Q(card__isnull=False), name="srs_state_unique_card"),
+            models.UniqueConstraint(fields=["user", "question"], condition=Q(question__isnull=False), name="srs_state_unique_question"),
+            models.CheckConstraint(condition=Q(state__in=ItemState.values), name="srs_state_valid"),
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="srs_state_user_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.card or self.question}"
+
+    @property
+    def memory(self) -> scheduler.Memory:
+        return scheduler.Memory(
+            state=self.state, step=self.step, stability=self.stability, difficulty=self.difficulty,  # type: ignore[arg-type]
+            due=self.due, last_review=self.last_review, reps=self.reps, lapses=self.lapses,
+        )  # fmt: skip
+
+    def set_memory(self, memory: scheduler.Memory) -> None:
+        for name in ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"):
+            setattr(self, name, getattr(memory, name))
+
+
+class ReviewLog(models.Model):
+    """One review, as it happened. Rows are only ever added."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    review_state = models.ForeignKey(ReviewState, on_delete=models.PROTECT, related_name="logs")
+    rating = models.PositiveSmallIntegerField(choices=[(n, label) for n, label in scheduler.RATINGS.items()])
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    was_new = models.BooleanField(help_text="The item's first review (counts against the new-card limit).")
+    state_before = models.JSONField()
+    state_after = models.JSONField()
+    revision_after = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="srs_log_rating_range")]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="srs_log_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class UndoneReview(models.Model):
+    """The learner pressed Undo: this review no longer counts (its row stays in the log)."""
+
+    review = models.OneToOneField(ReviewLog, on_delete=models.PROTECT, related_name="undo")
+    undone_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"undo of {self.review_id}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "srs"
+urlpatterns = [
+    path("", views.study_home, name="home"),
+    path("review/", views.review, name="review"),
+    path("review/grade/", views.grade, name="grade"),
+    path("review/undo/", views.undo, name="undo"),
+    path("items/<str:kind>/<int:item_id>/<str:action>/", views.item_action, name="item_action"),
+    path("leeches/", views.leeches, name="leeches"),
+    path("history.csv", views.history_csv, name="history_csv"),
+    path("stats/", views.stats, name="stats"),
+    path("settings/", views.study_settings, name="settings"),
+]

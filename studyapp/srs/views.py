@@ -1,0 +1,151 @@
+"""Studying flashcards. Every view here needs a signed-in learner (LoginRequiredMiddleware), and
+every query starts from ``request.user``: a learner only ever sees and changes their own state."""
+
+from datetime import UTC, datetime
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studyapp.content.models import Topic
+from studyapp.core.htmx import is_fragment_request, template_for
+
+from . import queue, reports, services
+from .forms import GradeForm, ReviewSettingsForm
+
+
+def _topic(slug: str | None) -> Topic | None:
+    return get_object_or_404(Topic.objects.live(), slug=slug) if slug else None
+
+
+def _review_url(topic: Topic | None) -> str:
+    url = reverse("srs:review")
+    return f"{url}?topic={topic.slug}" if topic else url
+
+
+def _shown_at(value: str | float | None, now: datetime) -> datetime | None:
+    try:
+        shown = datetime.fromtimestamp(float(value), tz=UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return shown if shown <= now else None
+
+
+@require_GET
+def study_home(request: HttpRequest) -> HttpResponse:
+    """The learner's study overview: what is due, course-wide and per topic."""
+    now = timezone.now()
+    return render(request, "srs/home.html", reports.overview(request.user, now=now))
+
+
+def _render_review(request: HttpRequest, topic: Topic | None, *, show: bool, shown: str | None = None) -> HttpResponse:
+    now = timezone.now()
+    context = reports.review_screen(request.user, now=now, topic=topic, show=show, shown_at=_shown_at(shown, now) or now)
+    return render(request, template_for(request, "srs/review.html", "card"), context)
+
+
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The next card's front (``show=1``: its back with the rating buttons)."""
+    return _render_review(request, _topic(request.GET.get("topic")), show=request.GET.get("show") == "1", shown=request.GET.get("shown"))
+
+
+@require_POST
+def grade(request: HttpRequest) -> HttpResponse:
+    """Rate the card shown; then the next one (htmx: only the card fragment)."""
+    form = GradeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Rate the card with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).", content_type="text/plain")
+    data = form.cleaned_data
+    topic = _topic(data["topic"])
+    now = timezone.now()
+    try:
+        services.record_review(
+            user=request.user, kind=data["kind"], item_id=data["item"], revision=data["revision"],
+            rating=data["rating"], now=now, shown_at=_shown_at(data["shown"], now),
+        )  # fmt: skip
+    except services.ItemNotFound:
+        return HttpResponseBadRequest("That card is not in your course.", content_type="text/plain")
+    if is_fragment_request(request):
+        return _render_review(request, topic, show=False)
+    return redirect(_review_url(topic))
+
+
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    """Take back the last review and show that card again."""
+    topic = _topic(request.POST.get("topic"))
+    if services.undo_last_review(user=request.user, now=timezone.now()) is None:
+        messages.info(request, "There is no review to undo.")
+    if is_fragment_request(request):
+        return _render_review(request, topic, show=False)
+    return redirect(_review_url(topic))
+
+
+ACTIONS = {
+    "suspend": lambda **kw: services.set_suspended(suspended=True, **kw),
+    "unsuspend": lambda **kw: services.set_suspended(suspended=False, **kw),
+    "bury": lambda **kw: services.bury(**kw),
+    "flag": lambda **kw: services.set_flag(flagged=True, **kw),
+    "unflag": lambda **kw: services.set_flag(flagged=False, **kw),
+}
+ACTION_MESSAGES = {
+    "suspend": "Suspended: it will not come back until you unsuspend it.",
+    "unsuspend": "Unsuspended: it is back in your reviews.",
+    "bury": "Buried until tomorrow.",
+    "flag": "Flagged.",
+    "unflag": "Flag removed.",
+}
+
+
+@require_POST
+def item_action(request: HttpRequest, kind: str, item_id: int, action: str) -> HttpResponse:
+    """Suspend, unsuspend, bury, flag or unflag one of the learner's items."""
+    if action not in ACTIONS or kind not in {"card", "question"}:
+        return HttpResponseBadRequest("Unknown action.", content_type="text/plain")
+    try:
+        ACTIONS[action](user=request.user, kind=kind, item_id=item_id, now=timezone.now())
+    except services.ItemNotFound:
+        return HttpResponseBadRequest("That card is not in your course.", content_type="text/plain")
+    messages.success(request, ACTION_MESSAGES[action])
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("srs:review")
+    if is_fragment_request(request) and next_url.startswith(reverse("srs:review")):
+        return _render_review(request, _topic(request.POST.get("topic")), show=False)
+    return redirect(next_url)
+
+
+@require_GET
+def leeches(request: HttpRequest) -> HttpResponse:
+    """Cards forgotten 8 times or more: rewrite them, or suspend them."""
+    return render(request, "srs/leeches.html", {"leeches": services.leeches(request.user), "threshold": services.LEECH_LAPSES})
+
+
+@require_GET
+def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every review the learner made (undone ones left out), for an FSRS optimizer or a spreadsheet."""
+    response = StreamingHttpResponse(reports.history_rows(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="studyapp-review-history.csv"'
+    return response
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    """Reviews per day, the coming workload, a year's calendar, retention by topic, cards by state."""
+    return render(request, "srs/stats.html", reports.statistics(request.user, now=timezone.now()))
+
+
+@require_http_methods(["GET", "POST"])
+def study_settings(request: HttpRequest) -> HttpResponse:
+    """The learner's retention, daily new cards, steps and fuzz."""
+    form = ReviewSettingsForm(request.POST or None, instance=queue.review_settings(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Study settings saved. They apply from your next review.")
+        return redirect("srs:settings")
+    return render(request, "srs/settings.html", {"form": form}, status=422 if request.method == "POST" else 200)
