@@ -42,11 +42,10 @@ def bar_chart(
 def heatmap(counts: dict[date, int], *, end: date, weeks: int = 53, title: str = "Reviews in the last year") -> str:
     """A calendar of the last ``weeks`` weeks ending on ``end``: a column per week, Monday at the top,
     darker for more reviews (five levels, by share of the busiest day)."""
-    cell, gap, left, top = 12, 2, 26, 16
+    cell, gap, left, top = 12, 2, 32, 16
     first = end - timedelta(days=end.weekday()) - timedelta(weeks=weeks - 1)
     peak = max(counts.values(), default=0) or 1
     rects, months = [], []
-    last_month = None
     day = first
     while day <= end:
         column, row = (day - first).days // 7, day.weekday()
@@ -57,9 +56,10 @@ def heatmap(counts: dict[date, int], *, end: date, weeks: int = 53, title: str =
             f'<rect class="heat heat-{level}" x="{x}" y="{y}" width="{cell}" height="{cell}" rx="2">'
             f"<title>{day:%a %d %b %Y}: {value} review{'s' if value != 1 else ''}</title></rect>"
         )
-        if row == 0 and day.month != last_month:
+        # Each month's name over the column holding its first Monday (none in the last two columns,
+        # where the name would run off the edge).
+        if row == 0 and day.day <= 7 and column < weeks - 2:
             months.append(f'<text class="chart-label" x="{x}" y="{top - 5}">{day:%b}</text>')
-            last_month = day.month
         day += timedelta(days=1)
     width = left + weeks * (cell + gap)
     height = top + 7 * (cell + gap)

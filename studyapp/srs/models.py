@@ -160,7 +160,6 @@ class ReviewLog(models.Model):
     was_new = models.BooleanField(help_text="The item's first review (counts against the new-card limit).")
     state_before = models.JSONField()
     state_after = models.JSONField()
-    revision_after = models.PositiveIntegerField()
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="srs_log_rating_range")]

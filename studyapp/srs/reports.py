@@ -1,6 +1,7 @@
 """Reads that shape the study pages: the overview, the review screen, statistics and the CSV export."""
 
 import csv
+from decimal import Decimal
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
@@ -43,7 +44,9 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)
         return context
     if item.kind == "question":
-        context["data"] = item.question.current_version.data  # type: ignore[union-attr]
+        data = item.question.current_version.data  # type: ignore[union-attr]
+        context["data"] = data
+        context["options"] = [{**option, "correct": Decimal(option["fraction"]) > 0} for option in data["options"]]
     settings = queue.scheduler_settings(user)
     intervals = scheduler.preview(item.memory, now=now, settings=settings)
     context["buttons"] = [
@@ -113,10 +116,10 @@ def statistics(user: User, *, now: datetime) -> dict[str, object]:
         row["topic_id"]: row
         for row in mature.values("topic_id").annotate(n=Count("pk"), passed=Count("pk", filter=Q(rating__gt=1)))
     }
-    topics = [
-        (t, retention[t.pk]["n"], round(100 * retention[t.pk]["passed"] / retention[t.pk]["n"]) if t.pk in retention else None)
-        for t in Topic.objects.live().order_by("course", "position")
-    ]
+    topics = []
+    for topic in Topic.objects.live().order_by("course", "position"):
+        row = retention.get(topic.pk)
+        topics.append((topic, row["n"] if row else 0, round(100 * row["passed"] / row["n"]) if row else None))
     total_reviews = sum(per_day.values())
     return {
         "reviews_chart": charts.bar_chart([(f"{d:%d %b}", per_day.get(d, 0)) for d in last_90], title="Reviews per day, last 90 days"),

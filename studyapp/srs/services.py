@@ -31,9 +31,12 @@ class ReviewResult:
     state: ReviewState
 
 
-def _locked_state(user: User, kind: str, item_id: int) -> ReviewState | None:
-    field = "card_id" if kind == "card" else "question_id"
-    return ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{field: item_id}).first()
+def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) -> ReviewState | None:
+    field = "card" if kind == "card" else "question"
+    states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{f"{field}_id": item_id})
+    if live:
+        states = states.filter(**{f"{field}__retired_at__isnull": True})
+    return states.first()
 
 
 def _check_item(kind: str, item_id: int) -> None:
@@ -42,43 +45,54 @@ def _check_item(kind: str, item_id: int) -> None:
         raise ItemNotFound(f"no {kind} {item_id}")
 
 
-@transaction.atomic
 def record_review(
     *, user: User, kind: str, item_id: int, revision: int, rating: int, now: datetime, shown_at: datetime | None = None
 ) -> ReviewResult:
     """Rate one item. ``revision`` is the one shown with it: if the item changed since (the same
-    answer posted twice, another tab), nothing is recorded and the current state is returned."""
-    if rating not in scheduler.RATINGS:
+    answer posted twice, another tab), nothing is recorded and the current state is returned.
+
+    Queries: the item's state (locked), the log row, the state row: three; a card seen for the
+    first time needs one more, to check it is still in the course.
+    """
+    if rating not in scheduler.RATINGS or isinstance(rating, bool):
         raise InvalidRating(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")
     if kind not in {"card", "question"}:
         raise ItemNotFound(f"unknown kind {kind!r}")
-    state = _locked_state(user, kind, item_id)
+    try:
+        return _record_review(user=user, kind=kind, item_id=item_id, revision=revision, rating=rating, now=now, shown_at=shown_at)
+    except IntegrityError:
+        # Two first reviews of one item raced and the other created its state: that one counts.
+        state = ReviewState.objects.get(user=user, **{f"{kind}_id": item_id})
+        return ReviewResult(recorded=False, state=state)
+
+
+@transaction.atomic
+def _record_review(
+    *, user: User, kind: str, item_id: int, revision: int, rating: int, now: datetime, shown_at: datetime | None
+) -> ReviewResult:
+    state = _locked_state(user, kind, item_id, live=True)
     if state is None:
         _check_item(kind, item_id)
         if revision != 0:
             raise ItemNotFound(f"no review state for {kind} {item_id} at revision {revision}")
-        try:
-            with transaction.atomic():
-                state = ReviewState.objects.create(user=user, added_at=now, **{f"{kind}_id": item_id})
-        except IntegrityError:  # another request created it first: that one counts
-            return ReviewResult(recorded=False, state=_locked_state(user, kind, item_id))  # type: ignore[arg-type]
+        state = ReviewState(user=user, added_at=now, **{f"{kind}_id": item_id})
     elif state.revision != revision:
         return ReviewResult(recorded=False, state=state)
 
     settings = scheduler_settings(user)
     before = state.memory
-    after = scheduler.review(before, rating, now=now, settings=settings, seed=state.pk * 7919 + before.reps)
+    seed = (state.pk or item_id) * 7919 + before.reps
+    after = scheduler.review(before, rating, now=now, settings=settings, seed=seed)
     state.set_memory(after)
     state.revision += 1
     state.buried_until = None
     state.leech = state.leech or after.lapses >= LEECH_LAPSES
+    state.save()  # an INSERT the first time: a race with another first review ends in IntegrityError
     duration = None if shown_at is None else max(0, min(MAX_ANSWER_MS, int((now - shown_at).total_seconds() * 1000)))
     ReviewLog.objects.create(
         user=user, review_state=state, rating=rating, reviewed_at=now, duration_ms=duration,
         was_new=before.state == "new", state_before=before.to_dict(), state_after=after.to_dict(),
-        revision_after=state.revision,
     )  # fmt: skip
-    state.save()
     return ReviewResult(recorded=True, state=state)
 
 
@@ -97,7 +111,7 @@ def undo_last_review(*, user: User, now: datetime) -> ReviewState | None:
     if log is None:
         return None
     state = ReviewState.objects.select_for_update(of=("self",)).get(pk=log.review_state_id)
-    if state.revision != log.revision_after:  # changed since (another tab): undoing would lose that
+    if state.memory.to_dict() != log.state_after:  # changed since (another tab): undoing would lose that
         return None
     UndoneReview.objects.create(review=log, undone_at=now)
     state.set_memory(scheduler.Memory.from_dict(log.state_before))

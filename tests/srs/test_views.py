@@ -1,0 +1,203 @@
+"""The study screens, with and without htmx."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
+
+from studyapp.srs.models import ReviewLog, ReviewState
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def signed_in(client, learner, demo_course):
+    client.force_login(learner)
+    return client
+
+
+def form_fields(response) -> dict[str, str]:
+    return dict(re.findall(r'name="(kind|item|revision|shown|topic)" value="([^"]*)"', response.content.decode()))
+
+
+@pytest.mark.parametrize("url", ["/study/", "/study/review/", "/study/stats/", "/study/leeches/", "/study/settings/", "/study/history.csv"])
+def test_visitors_are_sent_to_log_in(client, url):
+    assertRedirects(client.get(url), f"/accounts/login/?next={url}", fetch_redirect_response=False)
+
+
+def test_overview_shows_what_is_due(signed_in):
+    response = signed_in.get("/study/")
+    assertContains(response, "Study now")
+    assertContains(response, "Containers")
+
+
+def test_front_then_back_with_intervals(signed_in):
+    front = signed_in.get("/study/review/")
+    assertTemplateUsed(front, "srs/review.html")
+    assertContains(front, "What is a container image?")
+    assertContains(front, "Show answer")
+    back = signed_in.get("/study/review/", {"show": "1"})
+    assertContains(back, "A read-only template from which containers start.")
+    for label, interval in [("Again", "1m"), ("Hard", "6m"), ("Good", "10m")]:
+        assertContains(back, label)
+        assertContains(back, f'<span class="grade-interval">{interval}</span>')
+    assertContains(back, 'action="/study/review/grade/"')
+
+
+def test_flip_with_htmx_returns_only_the_card(signed_in):
+    response = signed_in.get("/study/review/", {"show": "1"}, headers=HX)
+    assertTemplateUsed(response, "card")
+    assertTemplateNotUsed(response, "base.html")
+    assert 'id="card"' in response.content.decode() and "<html" not in response.content.decode()
+
+
+def test_grading_without_javascript_redirects_to_the_next_card(signed_in, learner):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    response = signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    assertRedirects(response, "/study/review/", fetch_redirect_response=False)
+    assert ReviewLog.objects.filter(user=learner, rating=3).count() == 1
+    assertContains(signed_in.get("/study/review/"), "stores container images")  # the next card: the cloze
+
+
+def test_grading_with_htmx_returns_the_next_card_fragment(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    response = signed_in.post("/study/review/grade/", {**fields, "rating": "4"}, headers=HX)
+    assertTemplateUsed(response, "card")
+    body = response.content.decode()
+    assert "<html" not in body and "[…]" in body  # the cloze card's front
+
+
+@pytest.mark.parametrize("rating", ["0", "5", "abc", "", "3.5"])
+def test_a_bad_rating_is_a_400_and_changes_nothing(signed_in, rating):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    response = signed_in.post("/study/review/grade/", {**fields, "rating": rating})
+    assert response.status_code == 400
+    assert b"1 (Again)" in response.content
+    assert not ReviewLog.objects.exists() and not ReviewState.objects.exists()
+
+
+def test_a_card_of_another_course_or_a_bogus_id_is_a_400(signed_in):
+    response = signed_in.post("/study/review/grade/", {"kind": "card", "item": "999999", "revision": "0", "rating": "3"})
+    assert response.status_code == 400 and not ReviewLog.objects.exists()
+
+
+def test_posting_twice_counts_once(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    assert ReviewLog.objects.count() == 1
+
+
+def data_queries(queries) -> list[str]:
+    """Statements that touch tables: transaction control (BEGIN, COMMIT, savepoints) left out."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+    return [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(control)]
+
+
+# Counted outside a test transaction, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_the_review_post_takes_at_most_six_queries(signed_in, learner):
+    from studyapp.srs.models import ReviewSettings
+
+    ReviewSettings.objects.create(user=learner, learning_steps="1m")
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "1"})  # Again: due in a minute
+    state = ReviewState.objects.get()
+    ReviewState.objects.filter(pk=state.pk).update(due=state.due.replace(year=2000))  # due now
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    assert fields["revision"] == "1"
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    assert len(data_queries(queries)) <= 6, data_queries(queries)
+    assert response.status_code == 302 and ReviewLog.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_card_review_post_takes_at_most_six_queries(signed_in):
+    signed_in.get("/study/")  # creates the learner's settings
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    with CaptureQueriesContext(connection) as queries:
+        signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    assert len(data_queries(queries)) <= 6, data_queries(queries)
+    assert ReviewLog.objects.count() == 1
+
+
+def test_undo_brings_the_card_back(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    response = signed_in.post("/study/review/undo/", headers=HX)
+    assertContains(response, "What is a container image?")
+    assert ReviewLog.objects.get().undo is not None
+
+
+def shown_card(client) -> str:
+    return re.search(r'action="/study/items/card/(\d+)/bury/"', client.get("/study/review/").content.decode()).group(1)
+
+
+def test_suspend_from_the_review_screen(signed_in, learner):
+    response = signed_in.post(f"/study/items/card/{shown_card(signed_in)}/suspend/", {"next": "/study/review/"})
+    assertRedirects(response, "/study/review/", fetch_redirect_response=False)
+    assert ReviewState.objects.get(user=learner).suspended
+
+
+def test_actions_refuse_unknown_verbs_and_foreign_redirects(signed_in, learner):
+    card = shown_card(signed_in)
+    assert signed_in.post(f"/study/items/card/{card}/delete/").status_code == 400
+    response = signed_in.post(f"/study/items/card/{card}/flag/", {"next": "https://evil.example/"})
+    assertRedirects(response, "/study/review/", fetch_redirect_response=False)
+
+
+def test_learners_never_see_each_others_state(client, demo_course):
+    alice, bob = UserFactory(), UserFactory()
+    client.force_login(alice)
+    fields = form_fields(client.get("/study/review/", {"show": "1"}))
+    client.post("/study/review/grade/", {**fields, "rating": "3"})
+    client.force_login(bob)
+    assertContains(client.get("/study/review/"), "0 learning")
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/study/history.csv").streaming_content).decode())))
+    assert len(rows) == 1  # bob: header only
+
+
+def test_history_csv_has_the_columns_an_optimizer_needs(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    response = signed_in.get("/study/history.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["review_rating"] == "3" and rows[0]["review_state"] == "0"
+    assert set(rows[0]) >= {"card_id", "review_time", "review_rating", "review_duration"}
+    assert rows[0]["item_key"] == "demo-image" and rows[0]["review_time"].endswith("Z")
+
+
+def test_settings_validate_retention_and_steps(signed_in, learner):
+    response = signed_in.post("/study/settings/", {"desired_retention": "0.99", "new_per_day": "20", "learning_steps": "1x", "relearning_steps": "10m"})
+    assert response.status_code == 422
+    assertContains(response, "less than or equal to 0.97", status_code=422)
+    assertContains(response, "is not a step", status_code=422)
+    ok = signed_in.post("/study/settings/", {"desired_retention": "0.85", "new_per_day": "10", "learning_steps": "5m  1h", "relearning_steps": "10m", "fuzz": "on"})
+    assertRedirects(ok, "/study/settings/", fetch_redirect_response=False)
+    learner.review_settings.refresh_from_db()
+    assert learner.review_settings.learning_steps == "5m 1h"
+
+
+def test_stats_page_draws_svg_charts(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    response = signed_in.get("/study/stats/")
+    body = response.content.decode()
+    assert body.count("<svg") == 3 and "Reviews per day" in body and "heat-" in body
+    assertContains(response, "Learning")
+
+
+def test_course_home_shows_recall_and_unseen_cards_per_topic(signed_in):
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "4"})
+    response = signed_in.get("/")
+    assertContains(response, "Predicted recall")
+    assertContains(response, "2 not seen yet")
