@@ -129,10 +129,11 @@ def next_item(user: User, *, now: datetime, topic_id: int | None = None) -> Stud
 
 
 def counts(user: User, *, now: datetime, topic_id: int | None = None) -> Counts:
-    """What is left to study now: new (within today's limit), (re)learning due, reviews due."""
-    due = _states(user, now, topic_id).filter(IN_QUEUE, due__lte=now).aggregate(
+    """What is left to study now: new (within today's limit), (re)learning due within the next
+    20 minutes (as Anki counts them), reviews due."""
+    due = _states(user, now, topic_id).filter(IN_QUEUE, due__lte=now + LEARN_AHEAD).aggregate(
         learning=Count("pk", filter=~Q(state=ItemState.REVIEW)),
-        review=Count("pk", filter=Q(state=ItemState.REVIEW)),
+        review=Count("pk", filter=Q(state=ItemState.REVIEW, due__lte=now)),
     )
     new = min(new_left_today(user, now), _new_cards(user, now, topic_id).count())
     return Counts(new=new, learning=due["learning"], review=due["review"])
@@ -166,9 +167,9 @@ def counts_by_topic(user: User, *, now: datetime) -> dict[int, Counts]:
     """:func:`counts` for every topic at once (three queries)."""
     topic = Coalesce("card__note__topic_id", "question__topic_id")
     due = (
-        ReviewState.objects.for_user(user).studiable(now=now).filter(IN_QUEUE, due__lte=now)
+        ReviewState.objects.for_user(user).studiable(now=now).filter(IN_QUEUE, due__lte=now + LEARN_AHEAD)
         .annotate(topic_id=topic).values("topic_id")
-        .annotate(learning=Count("pk", filter=~Q(state=ItemState.REVIEW)), review=Count("pk", filter=Q(state=ItemState.REVIEW)))
+        .annotate(learning=Count("pk", filter=~Q(state=ItemState.REVIEW)), review=Count("pk", filter=Q(state=ItemState.REVIEW, due__lte=now)))
     )  # fmt: skip
     fresh = dict(_new_cards(user, now, None).values_list("note__topic_id").annotate(n=Count("pk")).order_by())
     left = new_left_today(user, now)
