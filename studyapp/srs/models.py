@@ -84,10 +84,9 @@ class ReviewStateQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def live(self) -> "ReviewStateQuerySet":
-        """Items whose card or question is still in the course."""
-        return self.filter(
-            Q(card__isnull=False, card__retired_at__isnull=True) | Q(question__isnull=False, question__retired_at__isnull=True)
-        )
+        """Items whose card or question is still in the course. (A state has exactly one of the
+        two, and the other side of the outer join is null, so both tests hold for a live item.)"""
+        return self.filter(card__retired_at__isnull=True, question__retired_at__isnull=True)
 
     def studiable(self, *, now: datetime) -> "ReviewStateQuerySet":
         return self.live().filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
@@ -132,7 +131,10 @@ class ReviewState(models.Model):
             models.UniqueConstraint(fields=["user", "question"], condition=Q(question__isnull=False), name="srs_state_unique_question"),
             models.CheckConstraint(condition=Q(state__in=ItemState.values), name="srs_state_valid"),
         ]
-        indexes = [models.Index(fields=["user", "due"], name="srs_state_user_due")]
+        indexes = [
+            models.Index(fields=["user", "due"], name="srs_state_user_due"),
+            models.Index(fields=["user", "state", "due"], name="srs_state_user_state_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.card or self.question}"

@@ -7,7 +7,7 @@ in course order up to the daily limit, then learning cards due within the next 2
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
@@ -80,9 +80,20 @@ def logs_today(user: User, now: datetime) -> QuerySet[ReviewLog]:
     return ReviewLog.objects.filter(user=user, reviewed_at__gte=start, undo__isnull=True)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Today:
+    reviews: int  # reviews today that still count (not undone)
+    new_left: int  # new cards the daily limit still allows
+
+
+def today(user: User, now: datetime) -> Today:
+    """Today's reviews and what is left of the new-card limit: one query."""
+    done = logs_today(user, now).aggregate(n=Count("pk"), new=Count("pk", filter=Q(was_new=True)))
+    return Today(reviews=done["n"], new_left=max(0, review_settings(user).new_per_day - done["new"]))
+
+
 def new_left_today(user: User, now: datetime) -> int:
-    introduced = logs_today(user, now).filter(was_new=True).count()
-    return max(0, review_settings(user).new_per_day - introduced)
+    return today(user, now).new_left
 
 
 def _states(user: User, now: datetime, topic_id: int | None) -> QuerySet[ReviewState]:
@@ -90,53 +101,65 @@ def _states(user: User, now: datetime, topic_id: int | None) -> QuerySet[ReviewS
 
 
 def _new_cards(user: User, now: datetime, topic_id: int | None) -> QuerySet[Card]:
-    blocked = ReviewState.objects.for_user(user).filter(card__isnull=False).filter(
+    """Live cards the learner has not started, and has not suspended or buried (a NOT EXISTS
+    probe per card on the (user, card) unique index)."""
+    blocked = ReviewState.objects.filter(user=user, card=OuterRef("pk")).filter(
         ~Q(state=ItemState.NEW) | Q(suspended=True) | Q(buried_until__gt=now)
     )
-    cards = Card.objects.live().filter(note__retired_at__isnull=True).exclude(pk__in=blocked.values("card_id"))
+    cards = Card.objects.live().filter(note__retired_at__isnull=True).exclude(Exists(blocked))
     return cards.filter(note__topic_id=topic_id) if topic_id else cards
 
 
 def _item(state: ReviewState) -> StudyItem:
-    kind = "card" if state.card_id else "question"
-    return StudyItem(kind=kind, card=state.card, question=state.question, state=state, memory=state.memory)
+    """The item behind a state, loaded by primary key with what the screen shows of it (cheaper to
+    build than joining it into the queue queries)."""
+    if state.card_id:
+        state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
+        return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
+    state.question = Question.objects.select_related("current_version", "note__course").get(pk=state.question_id)
+    return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
 
 
 # States in the queue: seen cards, and questions sent here by a wrong quiz answer (new, but due).
 IN_QUEUE = Q(state__in=ACTIVE) | Q(state=ItemState.NEW, question__isnull=False, due__isnull=False)
+# Shown before reviews: (re)learning cards and missed questions. Filtering on the state first lets
+# the (user, state, due) index find them without walking every review that is due.
+LEARNING_FIRST = Q(state__in=[ItemState.LEARNING, ItemState.RELEARNING]) | Q(state=ItemState.NEW, question__isnull=False)
+COUNT_CAP = 1000  # like Anki, the screen need not count past a thousand reviews
 
 
-def next_item(user: User, *, now: datetime, topic_id: int | None = None) -> StudyItem | None:
-    """What to show next, or None when nothing is due (not even ahead)."""
-    states = _states(user, now, topic_id).filter(IN_QUEUE).select_related(
-        "card__note__course", "question__current_version", "question__note__course"
-    )
-    due = (
-        states.filter(due__lte=now)
-        .annotate(priority=Case(When(state=ItemState.REVIEW, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("priority", "due", "pk")
-        .first()
-    )
+def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> StudyItem | None:
+    """What to show next, or None when nothing is due (not even ahead). ``new_left`` saves a query
+    when the caller already knows it."""
+    states = _states(user, now, topic_id)
+    # Two small queries, each walking the (user, state, due) index, rather than one that sorts
+    # every due item.
+    learning = states.filter(LEARNING_FIRST, due__lte=now).order_by("due", "pk").first()
+    due = learning or states.filter(state=ItemState.REVIEW, due__lte=now).order_by("due", "pk").first()
     if due:
         return _item(due)
-    if new_left_today(user, now) > 0:
-        card = _new_cards(user, now, topic_id).select_related("note__course").order_by("position").first()
+    if (new_left_today(user, now) if new_left is None else new_left) > 0:
+        card = (
+            _new_cards(user, now, topic_id).select_related("note__course").order_by("position")
+            .annotate(has_state=Exists(ReviewState.objects.filter(user=user, card=OuterRef("pk"))))
+            .first()
+        )  # fmt: skip
         if card:
-            state = ReviewState.objects.for_user(user).filter(card=card).first()
+            state = ReviewState.objects.for_user(user).filter(card=card).first() if card.has_state else None
             return StudyItem(kind="card", card=card, question=None, state=state, memory=state.memory if state else scheduler.NEW)
-    ahead = states.filter(state__in=[ItemState.LEARNING, ItemState.RELEARNING], due__lte=now + LEARN_AHEAD).order_by("due").first()
+    ahead = states.filter(LEARNING_FIRST, due__lte=now + LEARN_AHEAD).order_by("due", "pk").first()
     return _item(ahead) if ahead else None
 
 
-def counts(user: User, *, now: datetime, topic_id: int | None = None) -> Counts:
+def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> Counts:
     """What is left to study now: new (within today's limit), (re)learning due within the next
-    20 minutes (as Anki counts them), reviews due."""
-    due = _states(user, now, topic_id).filter(IN_QUEUE, due__lte=now + LEARN_AHEAD).aggregate(
-        learning=Count("pk", filter=~Q(state=ItemState.REVIEW)),
-        review=Count("pk", filter=Q(state=ItemState.REVIEW, due__lte=now)),
-    )
-    new = min(new_left_today(user, now), _new_cards(user, now, topic_id).count())
-    return Counts(new=new, learning=due["learning"], review=due["review"])
+    20 minutes (as Anki counts them), reviews due (counted up to COUNT_CAP)."""
+    states = _states(user, now, topic_id)
+    learning = states.filter(LEARNING_FIRST, due__lte=now + LEARN_AHEAD).count()
+    review = states.filter(state=ItemState.REVIEW, due__lte=now)[:COUNT_CAP].count()
+    left = new_left_today(user, now) if new_left is None else new_left
+    new = _new_cards(user, now, topic_id)[:left].count() if left else 0
+    return Counts(new=new, learning=learning, review=review)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

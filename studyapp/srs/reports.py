@@ -32,13 +32,13 @@ def overview(user: User, *, now: datetime) -> dict[str, object]:
 
 def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool, shown_at: datetime) -> dict[str, object]:
     topic_id = topic.pk if topic else None
-    item = queue.next_item(user, now=now, topic_id=topic_id)
-    counts = queue.counts(user, now=now, topic_id=topic_id)
-    done = queue.logs_today(user, now).count()
+    today = queue.today(user, now)
+    item = queue.next_item(user, now=now, topic_id=topic_id, new_left=today.new_left)
+    counts = queue.counts(user, now=now, topic_id=topic_id, new_left=today.new_left)
     context: dict[str, object] = {
-        "item": item, "show": show, "topic": topic, "counts": counts, "done": done, "progress_max": done + counts.total,
-        "shown_ts": f"{shown_at.timestamp():.3f}",
-        "can_undo": ReviewLog.objects.filter(user=user, undo__isnull=True).exists(),
+        "item": item, "show": show, "topic": topic, "counts": counts, "done": today.reviews,
+        "progress_max": today.reviews + counts.total, "shown_ts": f"{shown_at.timestamp():.3f}",
+        "can_undo": today.reviews > 0,  # undo reaches back through today's reviews
     }  # fmt: skip
     if item is None:
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)

@@ -1,0 +1,190 @@
+"""Flashcard review speed.
+
+    .venv/bin/python bench/review.py [--seconds 8] [--connections 4]
+
+1. Review POST → next card, through daphne with production settings: wrk posts ratings (with
+   ``HX-Request``, so each answer is the next card's fragment) for a learner with 2,000 cards due,
+   each request rating a different card; compared with the bare view /healthz/ in the same run.
+2. Scale: the server time of the review screen and of a review POST, in process, for a learner with
+   1,000 and with 100,000 logged reviews, and the query plan of the due query (it must use an index).
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp())
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
+os.environ |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+
+import django  # noqa: E402
+
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from studyapp.accounts.models import User  # noqa: E402
+from studyapp.content.models import Card, Note  # noqa: E402
+from studyapp.srs import queue  # noqa: E402
+from studyapp.srs.models import ReviewLog, ReviewSettings, ReviewState  # noqa: E402
+
+LUA = """
+local bodies = {}
+for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["HX-Request"] = "true"
+wrk.headers["Cookie"] = os.getenv("COOKIE")
+wrk.headers["X-CSRFToken"] = os.getenv("CSRF")
+request = function()
+  i = i + 1
+  return wrk.format(nil, "/study/review/grade/", nil, bodies[(i - 1) % #bodies + 1])
+end
+"""
+
+
+def learner_with_cards(name: str, cards: list[Card], *, due_ago: timedelta) -> User:
+    user = User.objects.create(username=name)
+    ReviewSettings.objects.create(user=user)
+    now = timezone.now()
+    ReviewState.objects.bulk_create(
+        [ReviewState(user=user, card=card, state="review", stability=5.0, difficulty=5.0, due=now - due_ago,
+                     last_review=now - timedelta(days=6), reps=3, revision=3, added_at=now - timedelta(days=30)) for card in cards],
+        batch_size=2000,
+    )  # fmt: skip
+    return user
+
+
+def add_history(user: User, reviews: int) -> None:
+    states = list(ReviewState.objects.filter(user=user).values_list("pk", flat=True))
+    start = timezone.now() - timedelta(days=365)
+    step = timedelta(days=364) / reviews
+    memory = {"state": "review", "step": None, "stability": 5.0, "difficulty": 5.0, "due": None, "last_review": None, "reps": 3, "lapses": 0}
+    ReviewLog.objects.bulk_create(
+        [ReviewLog(user=user, review_state_id=states[n % len(states)], rating=3, reviewed_at=start + n * step, duration_ms=4000,
+                   was_new=False, state_before=memory, state_after=memory) for n in range(reviews)],
+        batch_size=5000,
+    )  # fmt: skip
+
+
+def wrk(url: str, seconds: int, connections: int, env: dict[str, str] | None = None, script: Path | None = None) -> float:
+    import re
+
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"] + (["-s", str(script)] if script else []) + [url]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, env=os.environ | (env or {})).stdout
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise SystemExit(f"{url}: {failed.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
+    session = SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), "studyapp.accounts.backends.UserBackend", user.get_session_auth_hash()
+    session.save()
+    csrf = secrets.token_hex(16)
+    bodies = TMP / "bodies.txt"
+    shown = time.time()
+    bodies.write_text("".join(f"kind=card&item={c.pk}&revision=3&rating=3&shown={shown}\n" for c in cards))
+    script = TMP / "post.lua"
+    script.write_text(LUA)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
+        before = ReviewLog.objects.count()
+        env = {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}
+        posts = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
+        recorded = ReviewLog.objects.count() - before
+        bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    bare = (bare1 + bare2) / 2
+    print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"  bare view /healthz/         {bare:8.1f} req/s")
+    print(f"  review POST -> next card    {posts:8.1f} req/s  {posts / bare:5.0%} of bare (goal >= 15%); {recorded} reviews recorded")
+
+
+def timed(fn, repeat: int = 60) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def scale_part(cards: list[Card]) -> None:
+    print("server time in process (median ms) by size of the learner's review log:")
+    for reviews in (1_000, 100_000):
+        user = learner_with_cards(f"scale{reviews}", cards[:2000], due_ago=timedelta(hours=1))
+        add_history(user, reviews)
+        client = Client()
+        client.force_login(user)
+        pending = iter(ReviewState.objects.filter(user=user).order_by("pk").values_list("card_id", flat=True))
+
+        def post() -> None:
+            client.post("/study/review/grade/", {"kind": "card", "item": next(pending), "revision": 3, "rating": 3}, headers={"HX-Request": "true"})
+
+        screen = timed(lambda: client.get("/study/review/"))
+        grade = timed(post)
+        print(f"  {reviews:>7,} reviews: review screen {screen:6.2f} ms, review POST -> next card {grade:6.2f} ms")
+    with connection.cursor() as cursor:
+        sql, params = queue._states(user, timezone.now(), None).filter(queue.IN_QUEUE, due__lte=timezone.now()).order_by("due").query.sql_with_params()
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        print("due query plan:", "; ".join(row[-1] for row in cursor.fetchall()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))
+    note = Note.objects.first()
+    Card.objects.bulk_create(
+        [Card(course=note.course, note=note, source_key=f"bench-{n}", kind="basic", front_html=f"<p>Front {n}</p>",
+              back_html=f"<p>Back {n}</p>", position=100_000 + n, checksum="bench") for n in range(2_000)],
+        batch_size=5000,
+    )  # fmt: skip
+    cards = list(Card.objects.filter(source_key__startswith="bench-").order_by("pk"))
+    user = learner_with_cards("bench", cards, due_ago=timedelta(hours=1))
+    http_part(args, user, cards)
+    scale_part(cards)
+
+
+if __name__ == "__main__":
+    main()
