@@ -76,6 +76,12 @@ def test_the_course_in_the_repository_loads_without_problems():
     topics = {note.meta.topic for note in course.notes}
     assert topics == {t.slug for t in course.info.topics}  # every topic has a note
     assert {name for note in course.notes for name in note.calculators} == {"lambda", "fargate", "api_gateway", "ecr", "batch", "lightsail"}
+    cards = [card for note in course.notes for card in note.cards]
+    assert len({card.key.split("/")[0] for card in cards}) >= 150  # written cards (cloze siblings once)
+    assert {card.kind for card in cards} == {"basic", "cloze"}
+    assert all(card.section.anchor for card in cards), "every card sits under a heading it can link to"
+    for note in course.notes:  # every topic has cards of its own
+        assert note.cards, note.path
 
 
 def test_unchanged_reload_leaves_the_database_file_byte_identical(tmp_path):

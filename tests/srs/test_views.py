@@ -42,6 +42,7 @@ def test_front_then_back_with_intervals(signed_in):
     assertTemplateUsed(front, "srs/review.html")
     assertContains(front, "What is a container image?")
     assertContains(front, "Show answer")
+    assertContains(front, 'href="/courses/demo/containers/#images-and-registries"')  # back to the note
     back = signed_in.get("/study/review/", {"show": "1"})
     assertContains(back, "A read-only template from which containers start.")
     for label, interval in [("Again", "1m"), ("Hard", "6m"), ("Good", "10m")]:
