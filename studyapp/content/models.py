@@ -114,6 +114,7 @@ class Card(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["course", "source_key"], name="content_card_unique_key")]
+        indexes = [models.Index(fields=["position"], name="content_card_position")]  # new cards in course order
 
     def __str__(self) -> str:
         return self.source_key

@@ -158,7 +158,7 @@ def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: 
     learning = states.filter(LEARNING_FIRST, due__lte=now + LEARN_AHEAD).count()
     review = states.filter(state=ItemState.REVIEW, due__lte=now)[:COUNT_CAP].count()
     left = new_left_today(user, now) if new_left is None else new_left
-    new = _new_cards(user, now, topic_id)[:left].count() if left else 0
+    new = _new_cards(user, now, topic_id).order_by()[:left].count() if left else 0
     return Counts(new=new, learning=learning, review=review)
 
 
