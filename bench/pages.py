@@ -9,18 +9,15 @@ holding the course, then runs wrk (Debian package `wrk`) against each URL in tur
 
 import argparse
 import os
-import re
 import secrets
-import socket
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, daphne, wrk
+
 PY = sys.executable
 PAGES = {
     "note page": "/courses/compute/lambda/",
@@ -29,17 +26,6 @@ PAGES = {
     "course home": "/",
 }
 GOALS = {"note page": 0.30, "search": 0.30, "search fragment (htmx)": 0.30}
-
-
-def wrk(url: str, seconds: int, connections: int, headers: list[str] = ()) -> float:
-    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for header in headers:
-        args += ["-H", header]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        raise SystemExit(f"{url}: {non2xx.group(1)} failed responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def main() -> None:
@@ -60,34 +46,12 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     for command in (["migrate", "--noinput", "-v0"], ["load_content"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    with socket.socket() as probe:  # a free port, so a server left over from another run is never measured
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz/", timeout=1)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise SystemExit("daphne did not start")
-                time.sleep(0.1)
+    with daphne(env) as base:
         rows = [("bare view (/healthz/)", wrk(base + "/healthz/", args.seconds, args.connections))]
         for name, path in PAGES.items():
             headers = ["HX-Request: true"] if "htmx" in name else []
-            rows.append((name, wrk(base + path, args.seconds, args.connections, headers)))
+            rows.append((name, wrk(base + path, args.seconds, args.connections, headers=headers)))
         rows.append(("bare view again", wrk(base + "/healthz/", args.seconds, args.connections)))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
     bare = (rows[0][1] + rows[-1][1]) / 2
     print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"{'page':28} {'req/s':>9} {'ratio':>7}  goal")

@@ -13,17 +13,15 @@ import argparse
 import os
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, daphne, wrk  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp())
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
@@ -86,17 +84,6 @@ def add_history(user: User, reviews: int) -> None:
     )  # fmt: skip
 
 
-def wrk(url: str, seconds: int, connections: int, env: dict[str, str] | None = None, script: Path | None = None) -> float:
-    import re
-
-    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"] + (["-s", str(script)] if script else []) + [url]
-    out = subprocess.run(args, capture_output=True, text=True, check=True, env=os.environ | (env or {})).stdout
-    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if failed:
-        raise SystemExit(f"{url}: {failed.group(1)} failed responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-
 def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
     session = SessionStore()
     session[SESSION_KEY], session[BACKEND_SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), "studyapp.accounts.backends.UserBackend", user.get_session_auth_hash()
@@ -107,27 +94,13 @@ def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
     bodies.write_text("".join(f"kind=card&item={c.pk}&revision=3&rating=3&shown={shown}\n" for c in cards))
     script = TMP / "post.lua"
     script.write_text(LUA)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with daphne() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         before = ReviewLog.objects.count()
         env = {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}
         posts = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
         recorded = ReviewLog.objects.count() - before
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     bare = (bare1 + bare2) / 2
     print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"  bare view /healthz/         {bare:8.1f} req/s")

@@ -47,6 +47,8 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
         data = item.question.current_version.data  # type: ignore[union-attr]
         context["data"] = data
         context["options"] = [{**option, "correct": Decimal(option["fraction"]) > 0} for option in data["options"]]
+    flagged = item.state is not None and item.state.flagged
+    context["actions"] = [("bury", "Bury until tomorrow"), ("suspend", "Suspend"), ("unflag", "Remove flag") if flagged else ("flag", "Flag")]
     settings = queue.scheduler_settings(user)
     intervals = scheduler.preview(item.memory, now=now, settings=settings)
     context["buttons"] = [
