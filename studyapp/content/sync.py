@@ -16,6 +16,7 @@ from .loader import LoadedCourse, LoadResult
 from .models import Card, Course, Note, Question, QuestionVersion, SearchEntry, SearchKind, Topic
 from .parsing.note import toc_html
 from .parsing.types import ParsedNote
+from .parsing.types import Topic as ParsedTopic
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,9 +87,17 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
     elif _set(course, {"title": info.title, "summary": info.summary, "retired_at": None}):
         course.save()
         changes["courses updated"] += 1
+    topics = _sync_topics(course, info.topics, now=now, changes=changes)
+    notes, changed_notes = _sync_notes(course, loaded.notes, topics, now=now, changes=changes)
+    _sync_cards(course, loaded, notes, now=now, changes=changes)
+    _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
+    for note, parsed in changed_notes:
+        _index_note(course, note, parsed)
 
+
+def _sync_topics(course: Course, wanted: tuple[ParsedTopic, ...], *, now: datetime, changes: Counter[str]) -> dict[str, Topic]:
     topics = {t.slug: t for t in Topic.objects.filter(course=course)}
-    for parsed in info.topics:
+    for parsed in wanted:
         values = {"title": parsed.title, "summary": parsed.summary, "position": parsed.position, "retired_at": None}
         topic = topics.get(parsed.slug)
         if topic is None:
@@ -97,36 +106,41 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
         elif _set(topic, values):
             topic.save()
             changes["topics updated"] += 1
-    wanted_topics = {t.slug for t in info.topics}
+    slugs = {t.slug for t in wanted}
     for slug, topic in topics.items():
-        if slug not in wanted_topics and topic.retired_at is None:
+        if slug not in slugs and topic.retired_at is None:
             topic.retired_at = now
             topic.save(update_fields=["retired_at"])
             changes["topics retired"] += 1
+    return topics
 
+
+def _sync_notes(
+    course: Course, wanted: tuple[ParsedNote, ...], topics: dict[str, Topic], *, now: datetime, changes: Counter[str]
+) -> tuple[dict[str, Note], list[tuple[Note, ParsedNote]]]:
+    """Notes in place by slug; then each one's previous/next in reading order. Returns every note
+    by slug and the ones whose search entries must be rebuilt."""
     notes = {n.slug: n for n in Note.objects.filter(course=course)}
-    changed_notes: list[tuple[Note, ParsedNote]] = []
-    for parsed in loaded.notes:
+    changed: list[tuple[Note, ParsedNote]] = []
+    for parsed in wanted:
         note = notes.get(parsed.slug)
         values = _note_values(parsed, topics)
         if note is None:
-            note = Note.objects.create(course=course, slug=parsed.slug, **values)
-            notes[parsed.slug] = note
+            note = notes[parsed.slug] = Note.objects.create(course=course, slug=parsed.slug, **values)
             changes["notes added"] += 1
-            changed_notes.append((note, parsed))
+            changed.append((note, parsed))
         elif _set(note, values):
             note.save()
             changes["notes updated"] += 1
-            changed_notes.append((note, parsed))
-    wanted_notes = {n.slug for n in loaded.notes}
-    retired_notes = [n for slug, n in notes.items() if slug not in wanted_notes and n.retired_at is None]
-    for note in retired_notes:
-        note.retired_at = now
-        note.save(update_fields=["retired_at"])
-        SearchEntry.objects.filter(note=note).delete()
-        changes["notes retired"] += 1
-
-    reading_order = [notes[n.slug] for n in loaded.notes]
+            changed.append((note, parsed))
+    slugs = {n.slug for n in wanted}
+    for slug, note in notes.items():
+        if slug not in slugs and note.retired_at is None:
+            note.retired_at = now
+            note.save(update_fields=["retired_at"])
+            SearchEntry.objects.filter(note=note).delete()
+            changes["notes retired"] += 1
+    reading_order = [notes[n.slug] for n in wanted]
     for index, note in enumerate(reading_order):
         links = {
             "previous_id": reading_order[index - 1].pk if index > 0 else None,
@@ -134,10 +148,7 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
         }
         if _set(note, links):
             note.save(update_fields=list(links))
-    _sync_cards(course, loaded, notes, now=now, changes=changes)
-    _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
-    for note, parsed in changed_notes:
-        _index_note(course, note, parsed)
+    return notes, changed
 
 
 def _note_values(parsed: ParsedNote, topics: dict[str, Topic]) -> dict[str, object]:
