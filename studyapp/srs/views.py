@@ -148,4 +148,4 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Study settings saved. They apply from your next review.")
         return redirect("srs:settings")
-    return render(request, "srs/settings.html", {"form": form}, status=422 if request.method == "POST" else 200)
+    return render(request, "srs/settings.html", {"form": form})

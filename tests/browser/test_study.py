@@ -63,3 +63,16 @@ def test_without_javascript_studying_is_plain_forms(live_server, course, no_js_p
     no_js_page.get_by_role("button", name=re.compile("^Good")).click()
     expect(no_js_page).to_have_url(re.compile(r"/study/review/$"))
     assert ReviewLog.objects.get().rating == 3
+
+
+def test_settings_and_leeches_pages_are_accessible(live_server, course, page: Page):
+    log_in(page, live_server.url, "/study/settings/")
+    expect(page.get_by_role("heading", name="Study settings")).to_be_visible()
+    page.get_by_label("Desired retention").fill("0.99")
+    page.get_by_role("main").get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("less than or equal to 0.97")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + "/study/leeches/")
+    expect(page.get_by_role("heading", name="Leeches")).to_be_visible()
+    assert axe_violations(page) == []
+    assert page.console_errors == []
