@@ -1,0 +1,1 @@
+"""Quizzes: practice with instant explanations, the timed mock exam, attempts and results."""
