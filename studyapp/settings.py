@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.content",
     "studyapp.srs",
+    "studyapp.quizzes",
 ]
 
 MIDDLEWARE = [

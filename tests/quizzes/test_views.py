@@ -1,0 +1,101 @@
+"""The practice quiz pages, with and without htmx."""
+
+import re
+
+import pytest
+from pytest_django.asserts import assertContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
+
+from studyapp.quizzes.models import Attempt
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def signed_in(client, demo_course):
+    client.force_login(UserFactory())
+    return client
+
+
+def start(client) -> str:
+    response = client.post("/quiz/practice/", {"count": "5", "only": "all"})
+    assert response.status_code == 302
+    return response.url
+
+
+@pytest.mark.parametrize("url", ["/quiz/", "/quiz/practice/"])
+def test_visitors_are_sent_to_log_in(client, url):
+    assertRedirects(client.get(url), f"/accounts/login/?next={url}", fetch_redirect_response=False)
+
+
+def test_setup_form_validates_the_number(signed_in):
+    response = signed_in.post("/quiz/practice/", {"count": "200", "only": "all"})
+    assertContains(response, "less than or equal to 65")
+    assert not Attempt.objects.exists()
+
+
+def test_an_empty_choice_is_a_form_error(signed_in, demo_course):
+    functions = demo_course.topics.get(slug="functions").pk
+    response = signed_in.post("/quiz/practice/", {"count": "5", "only": "all", "topics": [functions]})
+    assertContains(response, "No question matches that choice")
+
+
+def test_question_then_feedback_without_javascript(signed_in):
+    url = start(signed_in)
+    page = signed_in.get(url)
+    assertTemplateUsed(page, "quizzes/question.html")
+    assertContains(page, "Question 1 of 2")
+    assertRedirects(signed_in.post(url, {"option": "0"}), url, fetch_redirect_response=False)
+    feedback = signed_in.get(url)
+    assert "Correct." in feedback.content.decode() or "Not quite." in feedback.content.decode()
+    assertContains(feedback, "(your answer)")
+    assertContains(feedback, "Next question")
+
+
+def test_answering_with_htmx_returns_the_question_fragment(signed_in):
+    url = start(signed_in)
+    response = signed_in.post(url, {"option": "0"}, headers=HX)
+    assertTemplateUsed(response, "question")
+    assertTemplateNotUsed(response, "base.html")
+    assert "<html" not in response.content.decode() and "(your answer)" in response.content.decode()
+
+
+def test_no_option_is_a_friendly_message(signed_in):
+    url = start(signed_in)
+    assertContains(signed_in.post(url, {}), "Choose an option before checking your answer.")
+
+
+@pytest.mark.parametrize("option", ["9", "x", "-1"])
+def test_a_forged_option_is_a_400(signed_in, option):
+    url = start(signed_in)
+    assert signed_in.post(url, {"option": option}).status_code == 400
+
+
+def test_another_learners_attempt_is_a_404(client, demo_course):
+    client.force_login(UserFactory())
+    url = start(client)
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"option": "0"}).status_code == 404
+
+
+def test_results_and_retry_missed(signed_in):
+    url = start(signed_in)
+    attempt = Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", url).group(1)))
+    for slot in attempt.slots.all():  # answer every question wrongly
+        options = slot.version.data["options"]
+        wrong = next(shown for shown, stored in enumerate(slot.option_order) if float(options[stored]["fraction"]) <= 0)
+        signed_in.post(f"/quiz/attempts/{attempt.pk}/{slot.position}/", {"option": str(wrong)})
+    results = signed_in.get(f"/quiz/attempts/{attempt.pk}/results/")
+    assertContains(results, "By exam domain")
+    assertContains(results, "0%")
+    assertContains(results, "Practise the ones I missed")
+    retry = signed_in.post(f"/quiz/attempts/{attempt.pk}/retry/")
+    assert retry.status_code == 302 and Attempt.objects.count() == 2
+    assert set(Attempt.objects.first().slots.values_list("question_id", flat=True)) == set(attempt.slots.values_list("question_id", flat=True))
+
+
+def test_quiz_home_lists_attempts(signed_in):
+    start(signed_in)
+    assertContains(signed_in.get("/quiz/"), "In progress")
