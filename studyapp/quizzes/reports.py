@@ -6,7 +6,10 @@ from decimal import Decimal
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
 
-from .models import Attempt, AttemptQuestion
+from studyapp.srs.charts import bar_chart
+
+from . import blueprint, grading, services
+from .models import Attempt, AttemptQuestion, Mode
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -38,7 +41,12 @@ def results(attempt: Attempt) -> dict[str, object]:
         by_domain[slot.question.domain].append(slot.fraction or Decimal(0))
         by_topic[slot.question.topic_id].append(slot.fraction or Decimal(0))
     topics = Topic.objects.in_bulk(list(by_topic))
+    correct = sum(1 for s in slots if s.fraction == 1)
+    mock = attempt.mode == Mode.MOCK and attempt.finished_at is not None
+    scaled = grading.scaled_score(correct, len(slots)) if mock else None
     return {
+        "mock": mock, "scaled": scaled, "passed": grading.passed(scaled) if mock else None, "correct": correct,
+        "time_used": (attempt.finished_at - attempt.started_at) if attempt.finished_at else None,
         "attempt": attempt, "slots": slots, "answered": sum(1 for s in slots if s.answered_at),
         "marks": marks, "total": len(slots), "percent": round(100 * marks / len(slots)) if slots else 0,
         "domains": [(code, DOMAINS[code], _percent(by_domain[code]), len(by_domain[code])) for code in DOMAINS if code in by_domain],
@@ -50,3 +58,57 @@ def results(attempt: Attempt) -> dict[str, object]:
 
 def _percent(values: list[Decimal]) -> int:
     return round(100 * sum(values, Decimal(0)) / len(values)) if values else 0
+
+
+def mock_start(user) -> dict[str, object]:
+    config = services.mock_settings()
+    targets = blueprint.targets(blueprint.Blueprint(total=config["questions"]))
+    return {
+        "config": config, "in_progress": services.in_progress_mock(user),
+        "targets": [(DOMAINS[code], count) for code, count in targets.items()],
+        "pass_mark": grading.SCALED_PASS,
+    }  # fmt: skip
+
+
+def _clock(attempt: Attempt, now) -> dict[str, object]:
+    left = max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else 0
+    return {
+        "seconds_left": left, "clock": f"{left // 60}:{left % 60:02d}",
+        "deadline_ms": int(attempt.deadline.timestamp() * 1000) if attempt.deadline else 0,
+        "grace_seconds": services.mock_settings()["grace_seconds"],
+    }  # fmt: skip
+
+
+def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, object]:
+    data = slot.version.data
+    chosen = set(slot.selected or [])
+    options = [
+        {"index": shown, "letter": LETTERS[shown], "html": data["options"][stored]["html"], "checked": stored in chosen}
+        for shown, stored in enumerate(slot.option_order)
+    ]
+    slots = list(attempt.slots.only("position", "answered_at", "flagged").order_by("position"))
+    return {
+        "attempt": attempt, "slot": slot, "data": data, "options": options, "total": len(slots),
+        "multiple": data["kind"] == "multiple", "right_count": sum(1 for o in data["options"] if Decimal(o["fraction"]) > 0),
+        "map": slots, "answered_count": sum(1 for s in slots if s.answered_at), **_clock(attempt, now),
+    }  # fmt: skip
+
+
+def mock_review(attempt: Attempt, *, now) -> dict[str, object]:
+    slots = list(attempt.slots.select_related("version").order_by("position"))
+    return {
+        "attempt": attempt, "slots": slots, "unanswered": [s for s in slots if not s.answered_at],
+        "flagged": [s for s in slots if s.flagged], **_clock(attempt, now),
+    }  # fmt: skip
+
+
+def history(user) -> dict[str, object]:
+    """The learner's attempts, newest first, and a chart of mock scores, oldest first."""
+    attempts = list(Attempt.objects.for_user(user).prefetch_related("slots")[:50])
+    for attempt in attempts:
+        if attempt.mode == Mode.MOCK and attempt.finished_at:
+            slots = attempt.slots.all()
+            attempt.scaled = grading.scaled_score(sum(1 for s in slots if s.fraction == 1), len(slots))
+    mocks = [a for a in reversed(attempts) if getattr(a, "scaled", None) is not None]
+    chart = bar_chart([(f"{a.started_at:%d %b}", a.scaled) for a in mocks], title="Mock exam scores", unit="of 1000", label_every=1) if mocks else ""
+    return {"attempts": attempts, "scores_chart": chart}

@@ -3,7 +3,7 @@ change, so a double-submitted or concurrent answer counts once."""
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from studyapp.accounts.models import User
 from studyapp.content.models import Question
 from studyapp.srs.services import enqueue_question
 
+from . import blueprint as blueprint_module
 from . import grading
 from .blueprint import shuffle_options
 from .models import Attempt, AttemptQuestion, Mode
@@ -76,13 +77,7 @@ def start_questions(
     if not chosen:
         raise EmptyPool("none of those questions is still in the course")
     attempt = Attempt.objects.create(user=user, mode=Mode.PRACTICE, started_at=now, options=options or {"retry": True})
-    AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt, position=position, question_id=qid, version=questions[qid].current_version,
-            option_order=list(shuffle_options(len(questions[qid].current_version.data["options"]), rng=rng)),
-        )  # fmt: skip
-        for position, qid in enumerate(chosen, start=1)
-    )
+    _add_slots(attempt, chosen, rng)
     return attempt
 
 
@@ -97,7 +92,7 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     slot = (
         AttemptQuestion.objects.select_for_update(of=("self",))
         .select_related("attempt", "version", "question")
-        .get(attempt_id=attempt_id, attempt__user=user, position=position)
+        .get(attempt_id=attempt_id, attempt__user=user, attempt__mode=Mode.PRACTICE, position=position)
     )
     if slot.answered_at is not None:
         return slot
@@ -112,7 +107,7 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
         raise InvalidAnswer(str(error)) from error
     slot.selected, slot.fraction, slot.answered_at = selected, result.fraction, now
     slot.save(update_fields=["selected", "fraction", "answered_at"])
-    if not result.correct:
+    if not result.correct:  # practice: straight into the review queue
         enqueue_question(user=user, question=slot.question, now=now)
     if not slot.attempt.slots.filter(answered_at__isnull=True).exists():
         Attempt.objects.filter(pk=slot.attempt_id, finished_at__isnull=True).update(finished_at=now)
@@ -130,3 +125,145 @@ def set_flag(*, user: User, attempt_id: int, position: int, flagged: bool) -> At
 def score(slots: list[AttemptQuestion]) -> tuple[Decimal, int]:
     """Marks and number of questions."""
     return sum((slot.fraction or Decimal(0) for slot in slots), Decimal(0)), len(slots)
+
+
+# --- mock exam -------------------------------------------------------------------------------
+
+
+class TimeUp(Exception):
+    """The attempt's deadline (plus grace) has passed: it is submitted with what was saved."""
+
+
+class Finished(Exception):
+    """The attempt is already submitted."""
+
+
+def mock_settings() -> dict[str, int]:
+    """The mock's format: 65 questions, 90 minutes, a few seconds' grace for slow networks
+    (``STUDYAPP_MOCK`` in settings overrides any of them, as the tests do)."""
+    from django.conf import settings
+
+    return {"questions": 65, "minutes": 90, "grace_seconds": 10} | getattr(settings, "STUDYAPP_MOCK", {})
+
+
+def bank_items() -> list["blueprint_module.BankItem"]:
+    """Every live question as the blueprint sees it."""
+    rows = (
+        Question.objects.live().filter(note__retired_at__isnull=True, current_version__isnull=False)
+        .values_list("pk", "domain", "kind", "topic__slug", "current_version__data")
+    )  # fmt: skip
+    return [
+        blueprint_module.BankItem(id=pk, domain=domain, kind=kind, topic=topic, option_count=len(data["options"]))
+        for pk, domain, kind, topic, data in rows
+    ]
+
+
+def in_progress_mock(user: User) -> Attempt | None:
+    return Attempt.objects.for_user(user).filter(mode=Mode.MOCK, finished_at__isnull=True).order_by("-started_at").first()
+
+
+@transaction.atomic
+def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
+    """A mock exam drawn by the blueprint, or the one already under way (it resumes)."""
+    current = in_progress_mock(user)
+    if current is not None:
+        return current
+    config = mock_settings()
+    drawn = blueprint_module.draw(bank_items(), blueprint_module.Blueprint(total=config["questions"]), rng=rng)
+    if not drawn.items:
+        raise EmptyPool("the question bank is empty")
+    attempt = Attempt.objects.create(
+        user=user, mode=Mode.MOCK, started_at=now, deadline=now + timedelta(minutes=config["minutes"]),
+        options={"shortfall": drawn.shortfall, "counts": drawn.counts},
+    )  # fmt: skip
+    _add_slots(attempt, list(drawn.items), rng)
+    return attempt
+
+
+def _add_slots(attempt: Attempt, chosen: list[int], rng: random.Random) -> None:
+    questions = Question.objects.select_related("current_version").in_bulk(chosen)
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt, position=position, question_id=qid, version=questions[qid].current_version,
+            option_order=list(shuffle_options(len(questions[qid].current_version.data["options"]), rng=rng)),
+        )  # fmt: skip
+        for position, qid in enumerate(chosen, start=1)
+    )
+
+
+def time_left(attempt: Attempt, now: datetime) -> timedelta | None:
+    return None if attempt.deadline is None else attempt.deadline - now
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=mock_settings()["grace_seconds"])
+
+
+def expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int], now: datetime) -> AttemptQuestion:
+    """Autosave one answer of a mock (an empty list clears it). No feedback until submitted.
+
+    Raises TimeUp after the deadline plus grace (the attempt is then submitted with what was saved,
+    and the late answer is not), Finished once submitted, InvalidAnswer for options the question
+    does not have.
+    """
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user, mode=Mode.MOCK)
+        if attempt.finished_at is not None:
+            raise Finished("this attempt is already submitted")
+        late = expired(attempt, now)
+        if late:
+            _submit(attempt, now=attempt.deadline + _grace())  # type: ignore[operator]
+        else:
+            return _save(attempt, position, shown, now)
+    raise TimeUp("time is up")  # outside the transaction, so the submission above is kept
+
+
+def _save(attempt: Attempt, position: int, shown: list[int], now: datetime) -> AttemptQuestion:
+    slot = attempt.slots.select_related("version").get(position=position)
+    if any(not 0 <= index < len(slot.option_order) for index in shown):
+        raise InvalidAnswer("choose one of the options shown")
+    if slot.version.data["kind"] != "multiple" and len(shown) > 1:
+        raise InvalidAnswer("this question takes one answer")
+    slot.selected = sorted({slot.option_order[index] for index in shown}) or None
+    slot.answered_at = now if slot.selected else None
+    slot.save(update_fields=["selected", "answered_at"])
+    return slot
+
+
+@transaction.atomic
+def submit_mock(*, user: User, attempt_id: int, now: datetime) -> Attempt:
+    """Grade and close the attempt (a second submit changes nothing). After the deadline the
+    attempt counts as submitted at the deadline, with what was saved by then."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user, mode=Mode.MOCK)
+    if attempt.finished_at is None:
+        _submit(attempt, now=min(now, attempt.deadline + _grace()) if attempt.deadline else now)
+    return attempt
+
+
+def expire_if_due(attempt: Attempt, now: datetime) -> bool:
+    """Submit a mock whose time is up; True when it is (or already was) closed."""
+    if attempt.finished_at is not None:
+        return True
+    if attempt.mode == Mode.MOCK and expired(attempt, now):
+        submit_mock(user=attempt.user, attempt_id=attempt.pk, now=now)
+        attempt.refresh_from_db()
+        return True
+    return False
+
+
+def _submit(attempt: Attempt, *, now: datetime) -> None:
+    slots = list(attempt.slots.select_related("version").select_for_update(of=("self",)))
+    for slot in slots:
+        data = slot.version.data
+        result = grading.grade(kind=data["kind"], fractions=grading.option_fractions(data["options"]), selected=slot.selected or [], policy=attempt.policy)
+        slot.fraction = result.fraction
+    AttemptQuestion.objects.bulk_update(slots, ["fraction"])
+    attempt.finished_at = now
+    attempt.save(update_fields=["finished_at"])
+    for slot in slots:
+        if slot.fraction != 1:
+            enqueue_question(user=attempt.user, question=slot.question, now=now)

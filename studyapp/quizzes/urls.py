@@ -10,4 +10,8 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/<int:position>/flag/", views.flag, name="flag"),
     path("attempts/<int:attempt_id>/results/", views.results, name="results"),
     path("attempts/<int:attempt_id>/retry/", views.retry_missed, name="retry"),
+    path("mock/", views.mock_start, name="mock"),
+    path("mock/<int:attempt_id>/<int:position>/", views.mock_question, name="mock_question"),
+    path("mock/<int:attempt_id>/review/", views.mock_review, name="mock_review"),
+    path("mock/<int:attempt_id>/submit/", views.mock_submit, name="mock_submit"),
 ]

@@ -13,14 +13,13 @@ from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import reports, services
 from .forms import PracticeForm
-from .models import Attempt, AttemptQuestion
+from .models import Attempt, AttemptQuestion, Mode
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The learner's quizzes: start one, and the history of attempts."""
-    attempts = Attempt.objects.for_user(request.user).prefetch_related("slots")[:50]
-    return render(request, "quizzes/home.html", {"attempts": attempts})
+    return render(request, "quizzes/home.html", reports.history(request.user))
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,6 +51,8 @@ def _render_question(request: HttpRequest, slot: AttemptQuestion, total: int, st
 def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question; POST answers it and shows the feedback (htmx: only the question fragment)."""
     slot, total = _slot(request, attempt_id, position)
+    if slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is None:
+        return redirect("quizzes:mock_question", attempt_id, position)
     if request.method == "GET":
         return _render_question(request, slot, total)
     values = request.POST.getlist("option")
@@ -73,6 +74,10 @@ def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Flag (or unflag) a question to come back to it."""
     slot, total = _slot(request, attempt_id, position)
     slot = services.set_flag(user=request.user, attempt_id=attempt_id, position=position, flagged=not slot.flagged)
+    if slot.attempt.mode == Mode.MOCK:
+        if is_fragment_request(request):
+            return render(request, "quizzes/mock_question.html#flag", {"slot": slot})
+        return redirect("quizzes:mock_question", attempt_id, position)
     if is_fragment_request(request):
         return _render_question(request, slot, total)
     return redirect("quizzes:question", attempt_id, position)
@@ -95,3 +100,80 @@ def retry_missed(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("quizzes:results", attempt_id)
     retry = services.start_questions(user=request.user, question_ids=missed, now=timezone.now(), rng=random.Random())
     return redirect(retry)
+
+
+# --- mock exam -------------------------------------------------------------------------------
+
+
+def _mock(request: HttpRequest, attempt_id: int) -> Attempt:
+    return get_object_or_404(Attempt.objects.for_user(request.user).filter(mode=Mode.MOCK), pk=attempt_id)
+
+
+def _closed(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
+    """Send a finished (or just expired) attempt to its results."""
+    if services.expire_if_due(attempt, timezone.now()):
+        if attempt.finished_at and attempt.deadline and attempt.finished_at > attempt.deadline:
+            messages.info(request, "Time is up: your saved answers were submitted.")
+        return redirect("quizzes:results", attempt.pk)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def mock_start(request: HttpRequest) -> HttpResponse:
+    """The mock exam's format and rules; POST starts one (or resumes the one under way)."""
+    if request.method == "POST":
+        try:
+            attempt = services.start_mock(user=request.user, now=timezone.now(), rng=random.Random())
+        except services.EmptyPool:
+            messages.error(request, "The question bank is empty: load the course first.")
+            return redirect("quizzes:mock")
+        return redirect("quizzes:mock_question", attempt.pk, 1)
+    return render(request, "quizzes/mock_start.html", reports.mock_start(request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def mock_question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """One question of a mock. POST autosaves the answer (htmx: on every change) and, without
+    JavaScript, moves to the previous, next or review page."""
+    attempt = _mock(request, attempt_id)
+    if request.method == "GET" and (closed := _closed(request, attempt)) is not None:
+        return closed
+    slot = get_object_or_404(attempt.slots.select_related("version"), position=position)
+    if request.method == "POST":
+        try:
+            shown = [int(value) for value in request.POST.getlist("option")]
+            slot = services.save_answer(user=request.user, attempt_id=attempt.pk, position=position, shown=shown, now=timezone.now())
+        except (services.TimeUp, services.Finished):
+            # Refused: the answer is not saved and the score does not change.
+            if is_fragment_request(request):
+                return HttpResponse("Time is up: your saved answers were submitted.", status=409, content_type="text/plain")
+            messages.info(request, "Time is up: your saved answers were submitted.")
+            return redirect("quizzes:results", attempt.pk)
+        except (ValueError, services.InvalidAnswer):
+            return HttpResponseBadRequest("That answer names an option the question does not have.", content_type="text/plain")
+        if is_fragment_request(request):
+            return render(request, "quizzes/mock_question.html#save-status", {"slot": slot, "saved": True})
+        go = request.POST.get("go")
+        total = attempt.slots.count()
+        if go == "review":
+            return redirect("quizzes:mock_review", attempt.pk)
+        target = position + 1 if go == "next" else position - 1 if go == "prev" else position
+        return redirect("quizzes:mock_question", attempt.pk, min(max(target, 1), total))
+    return render(request, "quizzes/mock_question.html", reports.mock_question(attempt, slot, now=timezone.now()))
+
+
+@require_GET
+def mock_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Before submitting: every question, with the unanswered and flagged ones listed first."""
+    attempt = _mock(request, attempt_id)
+    if (closed := _closed(request, attempt)) is not None:
+        return closed
+    return render(request, "quizzes/mock_review.html", reports.mock_review(attempt, now=timezone.now()))
+
+
+@require_POST
+def mock_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Submit: grade every answer; a second submit changes nothing."""
+    attempt = _mock(request, attempt_id)
+    services.submit_mock(user=request.user, attempt_id=attempt.pk, now=timezone.now())
+    return redirect("quizzes:results", attempt.pk)

@@ -42,3 +42,29 @@ def test_a_practice_quiz_by_keyboard(live_server, course, page: Page):
     missed = AttemptQuestion.objects.exclude(fraction=1).count()
     assert ReviewState.objects.filter(question__isnull=False).count() == missed  # missed ones are due for review
     assert page.console_errors == []
+
+
+def test_a_short_mock_with_a_flag_the_review_screen_and_expiry(live_server, course, page: Page, settings):
+    settings.STUDYAPP_MOCK = {"questions": 5, "minutes": 0.3, "grace_seconds": 2}  # 18 seconds
+    log_in(page, live_server.url, "/quiz/mock/")
+    expect(page.get_by_text("5 questions")).to_be_visible()
+    page.get_by_role("button", name="Start the exam").click()
+    page.wait_for_url(re.compile(r"/quiz/mock/\d+/1/$"), wait_until="load")
+    expect(page.get_by_role("timer")).to_contain_text("Time left")
+    page.locator(".quiz-option").first.click()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")  # autosaved by htmx
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name=re.compile("remove flag"))).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Review and submit").click()
+    expect(page.get_by_text("1 flagged")).to_be_visible()
+    expect(page.get_by_text("4 unanswered")).to_be_visible()
+    screenshot(page, "22-mock-review")
+    assert axe_violations(page) == []
+    # Wait for the clock: the page reloads itself and the server submits what was saved.
+    page.wait_for_url(re.compile(r"/results/$"), timeout=30_000)
+    expect(page.get_by_text("Time is up: your saved answers were submitted.")).to_be_visible()
+    expect(page.get_by_text("of 1000 (700 passes)")).to_be_visible()
+    screenshot(page, "23-mock-results")
+    assert axe_violations(page) == []
+    assert AttemptQuestion.objects.filter(answered_at__isnull=False).count() == 1

@@ -80,8 +80,13 @@ def test_the_course_in_the_repository_loads_without_problems():
     assert len({card.key.split("/")[0] for card in cards}) >= 150  # written cards (cloze siblings once)
     assert {card.kind for card in cards} == {"basic", "cloze"}
     assert all(card.section.anchor for card in cards), "every card sits under a heading it can link to"
-    for note in course.notes:  # every topic has cards of its own
-        assert note.cards, note.path
+    for note in course.notes:  # every topic has cards and questions of its own
+        assert note.cards and note.questions, note.path
+    questions = [q for note in course.notes for q in note.questions]
+    assert len(questions) >= 200
+    assert sum(q.kind == "multiple" for q in questions) >= 0.25 * len(questions)
+    assert {q.domain for q in questions} == {"domain-1", "domain-2", "domain-3", "domain-4"}
+    assert all(o["feedback"] for q in questions for o in q.data["options"]), "every option says why"
 
 
 def test_unchanged_reload_leaves_the_database_file_byte_identical(tmp_path):
