@@ -150,6 +150,7 @@ class Question(models.Model):
     tags = models.JSONField(default=list)
     section_anchor = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField()
+    option_count = models.PositiveSmallIntegerField(default=0, help_text="Options in the current version (what an exam blueprint checks).")
     current_version = models.ForeignKey(
         "QuestionVersion", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -214,6 +214,7 @@ def _sync_questions(
                 "note_id": note.pk, "topic_id": topics[parsed.topic].pk, "kind": parsed.kind,
                 "domain": parsed.domain, "tags": list(parsed.tags), "section_anchor": parsed.section.anchor,
                 "position": position, "checksum": parsed.checksum, "retired_at": None,
+                "option_count": len(parsed.data["options"]),  # type: ignore[arg-type]
             }  # fmt: skip
             question = existing.get(parsed.key)
             if question is None:

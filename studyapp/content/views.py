@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import template_for
+from studyapp.quizzes.reports import readiness
 from studyapp.srs.reports import recall_by_topic
 
 from . import queries, search as search_module
@@ -19,7 +20,8 @@ def _render_course(request: HttpRequest, course: Course) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     rows = queries.course_outline(course, user)
     recall = recall_by_topic(user, now=timezone.now()) if user else {}
-    return render(request, "content/course.html", {"course": course, "rows": [(row, recall.get(row.topic.pk)) for row in rows]})
+    context = {"course": course, "rows": [(row, recall.get(row.topic.pk)) for row in rows], "readiness": readiness(user, recall) if user else None}
+    return render(request, "content/course.html", context)
 
 
 @login_not_required

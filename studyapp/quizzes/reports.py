@@ -112,3 +112,19 @@ def history(user) -> dict[str, object]:
     mocks = [a for a in reversed(attempts) if getattr(a, "scaled", None) is not None]
     chart = bar_chart([(f"{a.started_at:%d %b}", a.scaled) for a in mocks], title="Mock exam scores", unit="of 1000", label_every=1) if mocks else ""
     return {"attempts": attempts, "scores_chart": chart}
+
+
+def readiness(user, recall: dict[int, tuple[float | None, int, int]]) -> dict[str, object] | None:
+    """The course home's readiness panel: the last mock exam by domain, beside the predicted recall
+    of the cards seen (``recall`` is :func:`studyapp.srs.reports.recall_by_topic`). None: nothing yet."""
+    last = Attempt.objects.for_user(user).filter(mode=Mode.MOCK, finished_at__isnull=False).order_by("-finished_at").first()
+    seen = [(value, count) for value, count, _ in recall.values() if value is not None and count]
+    cards = sum(count for _, count in seen)
+    average_recall = round(100 * sum(value * count for value, count in seen) / cards) if cards else None
+    if last is None and average_recall is None:
+        return None
+    mock = results(last) if last else None
+    return {
+        "mock": mock, "recall": average_recall, "cards_seen": cards,
+        "ready": bool(mock and mock["passed"] and (average_recall or 0) >= 85),
+    }  # fmt: skip

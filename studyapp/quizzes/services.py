@@ -150,11 +150,11 @@ def bank_items() -> list["blueprint_module.BankItem"]:
     """Every live question as the blueprint sees it."""
     rows = (
         Question.objects.live().filter(note__retired_at__isnull=True, current_version__isnull=False)
-        .values_list("pk", "domain", "kind", "topic__slug", "current_version__data")
+        .values_list("pk", "domain", "kind", "topic_id", "option_count")
     )  # fmt: skip
     return [
-        blueprint_module.BankItem(id=pk, domain=domain, kind=kind, topic=topic, option_count=len(data["options"]))
-        for pk, domain, kind, topic, data in rows
+        blueprint_module.BankItem(id=pk, domain=domain, kind=kind, topic=str(topic), option_count=options)
+        for pk, domain, kind, topic, options in rows
     ]
 
 

@@ -153,3 +153,49 @@ def test_history_charts_mock_scores(signed_in):
     response = signed_in.get("/quiz/")
     assertContains(response, "Mock exam scores")
     assertContains(response, "<svg")
+
+
+def test_course_home_readiness_combines_recall_and_the_last_mock(signed_in, learner):
+    assert "Exam readiness" not in signed_in.get("/").content.decode()
+    signed_in.post("/quiz/mock/")
+    signed_in.post(f"/quiz/mock/{Attempt.objects.get().pk}/submit/")
+    response = signed_in.get("/")
+    assertContains(response, "Exam readiness")
+    assertContains(response, "Last mock exam by domain")
+    assertContains(response, "Keep going")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_saving_and_submitting_at_once_leave_a_consistent_attempt(learner, demo_course):
+    import threading
+
+    from django.db import connection
+
+    attempt = services.start_mock(user=learner, now=NOW, rng=random.Random(5))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def tab(action):
+        try:
+            barrier.wait()
+            action()
+        except (services.Finished, services.TimeUp):
+            pass  # the other tab submitted first: refused, as it should be
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    save = lambda: services.save_answer(user=learner, attempt_id=attempt.pk, position=1, shown=[0], now=NOW)  # noqa: E731
+    submit = lambda: services.submit_mock(user=learner, attempt_id=attempt.pk, now=NOW)  # noqa: E731
+    threads = [threading.Thread(target=tab, args=(f,)) for f in (save, submit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    attempt.refresh_from_db()
+    slot = attempt.slots.get(position=1)
+    assert attempt.finished_at is not None
+    # Either the save came first and was graded, or the submit came first and the save was refused.
+    assert slot.fraction is not None and (slot.selected is None or slot.answered_at is not None)
