@@ -91,6 +91,8 @@ check-deploy: $(VENV)/.installed
 bench: setup
 	$(PY) bench/load.py
 	$(PY) bench/pages.py
+	$(PY) bench/review.py
+	$(PY) bench/quiz.py
 
 pygments-css: $(VENV)/.installed
 	$(PY) -c 'from studyapp.content.parsing.markup import pygments_css; print(pygments_css(), end="")' > static/css/pygments.css
