@@ -62,7 +62,7 @@ def _percent(values: list[Decimal]) -> int:
 
 def mock_start(user) -> dict[str, object]:
     config = services.mock_settings()
-    targets = blueprint.targets(blueprint.Blueprint(total=config["questions"]))
+    targets = blueprint.targets(services.mock_blueprint())
     return {
         "config": config, "in_progress": services.in_progress_mock(user),
         "targets": [(DOMAINS[code], count) for code, count in targets.items()],

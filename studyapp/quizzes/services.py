@@ -138,12 +138,19 @@ class Finished(Exception):
     """The attempt is already submitted."""
 
 
-def mock_settings() -> dict[str, int]:
-    """The mock's format: 65 questions, 90 minutes, a few seconds' grace for slow networks
-    (``STUDYAPP_MOCK`` in settings overrides any of them, as the tests do)."""
+def mock_settings() -> dict[str, object]:
+    """The mock's format: 65 questions, 90 minutes, a few seconds' grace for slow networks, and the
+    exam's domain weights. ``STUDYAPP_MOCK`` in settings overrides any of them (the tests shorten
+    the clock; a school could weight the domains its course covers)."""
     from django.conf import settings
 
-    return {"questions": 65, "minutes": 90, "grace_seconds": 10} | getattr(settings, "STUDYAPP_MOCK", {})
+    defaults = {"questions": 65, "minutes": 90, "grace_seconds": 10, "weights": dict(blueprint_module.CLF_C02_WEIGHTS)}
+    return defaults | getattr(settings, "STUDYAPP_MOCK", {})
+
+
+def mock_blueprint() -> "blueprint_module.Blueprint":
+    config = mock_settings()
+    return blueprint_module.Blueprint(total=config["questions"], weights=config["weights"])  # type: ignore[arg-type]
 
 
 def bank_items() -> list["blueprint_module.BankItem"]:
@@ -169,7 +176,7 @@ def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
     if current is not None:
         return current
     config = mock_settings()
-    drawn = blueprint_module.draw(bank_items(), blueprint_module.Blueprint(total=config["questions"]), rng=rng)
+    drawn = blueprint_module.draw(bank_items(), mock_blueprint(), rng=rng)
     if not drawn.items:
         raise EmptyPool("the question bank is empty")
     attempt = Attempt.objects.create(

@@ -199,3 +199,9 @@ def test_two_tabs_saving_and_submitting_at_once_leave_a_consistent_attempt(learn
     assert attempt.finished_at is not None
     # Either the save came first and was graded, or the submit came first and the save was refused.
     assert slot.fraction is not None and (slot.selected is None or slot.answered_at is not None)
+
+
+def test_the_blueprint_is_configurable(learner, demo_course, settings):
+    settings.STUDYAPP_MOCK = {"questions": 1, "weights": {"domain-1": 1}}
+    attempt = services.start_mock(user=learner, now=NOW, rng=random.Random(2))
+    assert [s.question.domain for s in attempt.slots.all()] == ["domain-1"]
