@@ -39,6 +39,7 @@ def test_a_whole_session_by_keyboard(live_server, course, page: Page):
 
     assert ReviewLog.objects.count() == 3
     page.keyboard.press("u")  # undo the third review: that card is shown again
+    expect(page.locator(".queue-counts")).to_contain_text("2 learning")
     expect(page.locator(".flip")).to_be_visible()
     assert ReviewLog.objects.filter(undo__isnull=True).count() == 2
     page.keyboard.press("Space")
