@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "studyapp.content",
     "studyapp.srs",
     "studyapp.quizzes",
+    "studyapp.pricing",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("studyapp.content.urls")),
     path("study/", include("studyapp.srs.urls")),
     path("quiz/", include("studyapp.quizzes.urls")),
+    path("pricing/", include("studyapp.pricing.urls")),
     path("accounts/", include("studyapp.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import template_for
+from studyapp.pricing.embedding import embed_calculators
 from studyapp.quizzes.reports import readiness
 from studyapp.srs.reports import recall_by_topic
 
@@ -48,7 +49,7 @@ def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse
     note = get_object_or_404(queries.note_page(), course__slug=course_slug, slug=note_slug)
     if request.user.is_authenticated:
         record_note_read(user=request.user, note=note, now=timezone.now())
-    return render(request, "content/note.html", {"note": note})
+    return render(request, "content/note.html", {"note": note, "body_html": embed_calculators(note.body_html, request)})
 
 
 @login_not_required

@@ -10,7 +10,7 @@ from . import questions as questions_module
 from .markup import plain_text, render_note
 from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
 
-RENDER_VERSION = 3  # bump when rendering or indexing changes, so every note is rendered and indexed again
+RENDER_VERSION = 4  # bump when rendering or indexing changes, so every note is rendered and indexed again
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
@@ -245,12 +245,11 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
 
 
 def _calculator_html(name: str) -> str:
+    """A placeholder the note page replaces with the calculator (see studyapp.pricing.embedding)."""
     label = CALCULATORS.get(name, name)
     return (
         f'<aside class="calculator-placeholder" data-calculator="{html.escape(name)}" aria-label="{label} pricing calculator">'
-        f'<p class="block-label">{label} pricing calculator</p>'
-        "<p>An interactive calculator that works out this service's monthly bill, line by line, "
-        "will appear here. Until then, follow the worked example in this section.</p></aside>"
+        f'<p><a href="/pricing/{html.escape(name)}/">Open the {label} pricing calculator</a></p></aside>'
     )
 
 

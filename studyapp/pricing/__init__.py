@@ -1,0 +1,1 @@
+"""Pricing calculators for Lambda, Fargate, API Gateway, ECR, Batch and Lightsail: exact to the cent."""

@@ -1,0 +1,172 @@
+"""Money and the shapes every calculator shares. Pure: standard library only.
+
+Rounding happens in one place: :func:`to_cents` (half-up), applied to each line item; an estimate's
+total is the sum of its rounded lines, which is how AWS's published examples come out to the cent.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def dec(value: object) -> Decimal:
+    """A Decimal from an int, a string or a Decimal; floats are refused (they are not exact)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"use a Decimal, an int or a string, not {type(value).__name__}")
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def money(amount: Decimal) -> str:
+    """$1,234.56 (amounts below a cent keep their digits: $0.0000166667)."""
+    if amount != 0 and abs(amount) < CENT:
+        return f"${amount.normalize():f}"
+    return f"${to_cents(amount):,.2f}"
+
+
+def number(value: Decimal | int) -> str:
+    """2,000,000 · 0.5 · 1,536 (no trailing zeros)."""
+    return f"{dec(value).normalize():,f}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """One line of a bill: ``quantity`` × ``unit_price`` = ``amount`` (rounded to the cent)."""
+
+    label: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    formula: str
+
+
+def line(label: str, quantity: Decimal, unit: str, unit_price: Decimal, *, per: Decimal = Decimal(1), formula: str | None = None) -> Line:
+    """A line priced at ``unit_price`` per ``per`` units (per=1,000,000 for "$0.20 per million").
+
+    The formula reads like AWS's "show calculations": "2,000,000 requests × $0.20 per million = $0.40".
+    """
+    amount = to_cents(quantity * unit_price / per)
+    if formula is None:
+        basis = unit if per == 1 else "million" if per == 1_000_000 else f"{number(per)} {unit}"
+        formula = f"{number(quantity)} {unit} × {price_text(unit_price)} per {basis} = {money(amount)}"
+    return Line(label=label, quantity=quantity, unit=unit, unit_price=unit_price, amount=amount, formula=formula)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Estimate:
+    service: str
+    inputs: Mapping[str, object]
+    lines: tuple[Line, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return sum((l.amount for l in self.lines), Decimal(0))
+
+    def as_json(self) -> dict[str, object]:
+        """The shape the command and the JSON endpoint print: amounts as decimal strings."""
+        return {
+            "service": self.service,
+            "inputs": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.inputs.items()},
+            "lines": [
+                {"label": l.label, "quantity": f"{l.quantity.normalize():f}", "unit_price": f"{l.unit_price:f}",
+                 "amount": str(l.amount), "formula": l.formula}
+                for l in self.lines
+            ],  # fmt: skip
+            "total": str(to_cents(self.total)),
+        }
+
+
+class InputError(ValueError):
+    """Every problem with the inputs at once: field name → messages."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {name: list(messages) for name, messages in errors.items()}
+        super().__init__("; ".join(f"{name}: {m}" for name, messages in self.errors.items() for m in messages))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    """One input of a calculator, shared by its form, the JSON endpoint and the command."""
+
+    name: str
+    label: str
+    kind: str  # "int" | "decimal" | "bool" | "choice"
+    default: object = None  # None: required
+    choices: tuple[str, ...] = ()
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    help: str = ""
+    optional: bool = False  # may be left empty even without a default
+
+
+def parse(fields: Sequence[Field], raw: Mapping[str, object], *, check: Callable[[dict[str, object]], Mapping[str, Sequence[str]]] | None = None) -> dict[str, object]:
+    """Read ``raw`` (strings from a form or query string, or JSON values) into typed values, with
+    defaults; raise InputError naming every field at fault and what is allowed. Unknown names are
+    errors too."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, object] = {}
+    known = {f.name for f in fields}
+    for name in raw:
+        if name not in known:
+            errors.setdefault(name, []).append(f"unknown input (allowed: {', '.join(sorted(known))})")
+    for f in fields:
+        value = raw.get(f.name)
+        if value is None or value == "":
+            if f.default is None and not f.optional:
+                errors.setdefault(f.name, []).append("required")
+            values[f.name] = f.default
+            continue
+        try:
+            values[f.name] = _convert(f, value)
+        except ValueError as error:
+            errors.setdefault(f.name, []).append(str(error))
+    if not errors and check is not None:
+        for name, messages in check(values).items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise InputError(errors)
+    return values
+
+
+def _convert(f: Field, value: object) -> object:
+    if f.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"true", "1", "yes", "on"}:
+            return True
+        if text in {"false", "0", "no", "off"}:
+            return False
+        raise ValueError("must be true or false")
+    if f.kind == "choice":
+        if str(value) not in f.choices:
+            raise ValueError(f"must be one of {', '.join(f.choices)}")
+        return str(value)
+    if isinstance(value, bool) or isinstance(value, float) and f.kind == "int":
+        raise ValueError("must be a number")
+    try:
+        number_value = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
+    if not number_value.is_finite():
+        raise ValueError("must be a number")
+    if f.kind == "int" and number_value != number_value.to_integral_value():
+        raise ValueError("must be a whole number")
+    if f.minimum is not None and number_value < f.minimum:
+        raise ValueError(f"must be at least {number(f.minimum)}")
+    if f.maximum is not None and number_value > f.maximum:
+        raise ValueError(f"must be at most {number(f.maximum)}")
+    return int(number_value) if f.kind == "int" else number_value
+
+
+def price_text(unit_price: Decimal) -> str:
+    """A unit price with every digit, at least to the cent: $0.20, $0.038, $0.04048, $0.0000166667."""
+    whole, _, fraction = f"{dec(unit_price).normalize():,f}".partition(".")
+    return f"${whole}.{fraction.ljust(2, '0')}"
