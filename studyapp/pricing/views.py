@@ -62,9 +62,10 @@ def context_for(request: HttpRequest, module) -> dict[str, object]:
     estimate, errors = _run(module, {**{k: v for k, v in registry.defaults(module.SERVICE).items()}, **raw})
     table = registry.table(module.SERVICE)
     query = urlencode(raw)
+    page = reverse("pricing:calculator", args=[module.SERVICE])
     return {
         "module": module, "fields": form_rows(module, raw, errors), "estimate": estimate, "errors": errors,
-        "table": table, "share_url": f"{request.path}?{query}" if query else request.path,
+        "table": table, "share_url": f"{page}?{query}" if query else page,
     }  # fmt: skip
 
 

@@ -17,6 +17,10 @@ class PracticeForm(forms.Form):
     )  # fmt: skip
     count = forms.IntegerField(min_value=MIN_QUESTIONS, max_value=MAX_QUESTIONS, initial=10, label="Number of questions")
     only = forms.ChoiceField(choices=list(FILTERS.items()), initial="all", widget=forms.RadioSelect, label="Which questions")
+    pricing_problems = forms.BooleanField(
+        required=False, label="Pricing problems instead",
+        help_text="Work out monthly bills for Lambda, Fargate, API Gateway, ECR, Batch and Lightsail, answered in dollars and checked to the cent.",
+    )  # fmt: skip
 
     def choice(self) -> PracticeChoice:
         data = self.cleaned_data

@@ -6,6 +6,7 @@ import random
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def practice(request: HttpRequest) -> HttpResponse:
     """Choose topics, domains, how many and which questions; then start."""
     form = PracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["pricing_problems"]:
+        return redirect(f"{reverse('pricing:problems')}?of={min(form.cleaned_data['count'], 20)}")
     if request.method == "POST" and form.is_valid():
         try:
             attempt = services.start_practice(user=request.user, choice=form.choice(), now=timezone.now(), rng=random.Random())

@@ -99,3 +99,8 @@ def test_results_and_retry_missed(signed_in):
 def test_quiz_home_lists_attempts(signed_in):
     start(signed_in)
     assertContains(signed_in.get("/quiz/"), "In progress")
+
+
+def test_pricing_problems_are_a_practice_choice(signed_in):
+    response = signed_in.post("/quiz/practice/", {"count": "5", "only": "all", "pricing_problems": "on"})
+    assert response.status_code == 302 and response.url == "/pricing/problems/?of=5"
