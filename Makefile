@@ -93,6 +93,7 @@ bench: setup
 	$(PY) bench/pages.py
 	$(PY) bench/review.py
 	$(PY) bench/quiz.py
+	$(PY) bench/pricing.py
 
 pygments-css: $(VENV)/.installed
 	$(PY) -c 'from studyapp.content.parsing.markup import pygments_css; print(pygments_css(), end="")' > static/css/pygments.css
