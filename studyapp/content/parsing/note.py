@@ -171,7 +171,7 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
         else:
             block_problems = []
             calculators.append(block.name)
-            block_html.append(_calculator_html(block.name))
+            block_html.append(calculator_placeholder(block.name))
         problems.extend(block_problems)
 
     if problems or meta is None:
@@ -244,7 +244,7 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
     return "".join(parts)
 
 
-def _calculator_html(name: str) -> str:
+def calculator_placeholder(name: str) -> str:
     """A placeholder the note page replaces with the calculator (see studyapp.pricing.embedding)."""
     label = CALCULATORS.get(name, name)
     return (
