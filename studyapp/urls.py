@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from studyapp.core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 from studyapp.core.views import healthz
 

@@ -1,1 +1,1 @@
-"""Project-wide plumbing: htmx helpers, middleware, the health check. No domain knowledge."""
+"""Project-wide plumbing: htmx helpers, middleware, URL converters, the health check. No domain knowledge."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+MAX_DIGITS = 15  # inputs stay below 10^15, so every amount fits Decimal's 28 digits
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -157,6 +158,8 @@ def _convert(f: Field, value: object) -> object:
         raise ValueError("must be a number") from None
     if not number_value.is_finite():
         raise ValueError("must be a number")
+    if number_value.adjusted() >= MAX_DIGITS:  # 1e400000000 would take minutes to turn into an int
+        raise ValueError(f"must be less than {number(Decimal(10) ** MAX_DIGITS)}")
     if f.kind == "int" and number_value != number_value.to_integral_value():
         raise ValueError("must be a whole number")
     if f.minimum is not None and number_value < f.minimum:

@@ -133,7 +133,7 @@ def _amount(text: str) -> Decimal | None:
         value = Decimal(text.replace("$", "").replace(",", "").strip())
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return value if value.is_finite() and value.adjusted() < 15 else None
 
 
 @login_not_required
@@ -157,12 +157,10 @@ def problems(request: HttpRequest) -> HttpResponse:
     answer = _amount(given) if given is not None else None
     correct = answer is not None and to_cents(answer) == to_cents(estimate.total)
     context = {
-        "module": registry.calculator(service), "text": text, "estimate": estimate, "answered": given is not None,
+        "module": registry.calculator(service), "text": text, "estimate": estimate, "answered": answer is not None,
         "invalid": given is not None and answer is None, "answer": given, "correct": correct,
         "seed": seed, "n": number_, "of": of, "right": right + (1 if correct else 0),
     }  # fmt: skip
-    if given is not None and answer is None:
-        context["answered"] = False
     return render(request, "pricing/problems.html", context)
 
 

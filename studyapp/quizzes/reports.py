@@ -74,7 +74,6 @@ def _clock(attempt: Attempt, now) -> dict[str, object]:
     left = max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else 0
     return {
         "seconds_left": left, "clock": f"{left // 60}:{left % 60:02d}",
-        "deadline_ms": int(attempt.deadline.timestamp() * 1000) if attempt.deadline else 0,
         "grace_seconds": services.mock_settings()["grace_seconds"],
     }  # fmt: skip
 

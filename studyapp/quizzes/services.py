@@ -122,9 +122,6 @@ def set_flag(*, user: User, attempt_id: int, position: int, flagged: bool) -> At
     return slot
 
 
-def score(slots: list[AttemptQuestion]) -> tuple[Decimal, int]:
-    """Marks and number of questions."""
-    return sum((slot.fraction or Decimal(0) for slot in slots), Decimal(0)), len(slots)
 
 
 # --- mock exam -------------------------------------------------------------------------------
@@ -172,6 +169,7 @@ def in_progress_mock(user: User) -> Attempt | None:
 @transaction.atomic
 def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
     """A mock exam drawn by the blueprint, or the one already under way (it resumes)."""
+    User.objects.select_for_update().get(pk=user.pk)  # one start at a time per learner: a double click resumes
     current = in_progress_mock(user)
     if current is not None:
         return current
@@ -263,7 +261,7 @@ def expire_if_due(attempt: Attempt, now: datetime) -> bool:
 
 
 def _submit(attempt: Attempt, *, now: datetime) -> None:
-    slots = list(attempt.slots.select_related("version").select_for_update(of=("self",)))
+    slots = list(attempt.slots.select_related("version", "question").select_for_update(of=("self",)))
     for slot in slots:
         data = slot.version.data
         result = grading.grade(kind=data["kind"], fractions=grading.option_fractions(data["options"]), selected=slot.selected or [], policy=attempt.policy)
@@ -272,5 +270,5 @@ def _submit(attempt: Attempt, *, now: datetime) -> None:
     attempt.finished_at = now
     attempt.save(update_fields=["finished_at"])
     for slot in slots:
-        if slot.fraction != 1:
+        if slot.answered_at and slot.fraction != 1:  # answered wrongly: review it (unanswered ones were not tried)
             enqueue_question(user=attempt.user, question=slot.question, now=now)

@@ -27,9 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def practice(request: HttpRequest) -> HttpResponse:
     """Choose topics, domains, how many and which questions; then start."""
     form = PracticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["pricing_problems"]:
-        return redirect(f"{reverse('pricing:problems')}?of={min(form.cleaned_data['count'], 20)}")
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["pricing_problems"]:
+            return redirect(f"{reverse('pricing:problems')}?of={min(form.cleaned_data['count'], 20)}")
         try:
             attempt = services.start_practice(user=request.user, choice=form.choice(), now=timezone.now(), rng=random.Random())
         except services.EmptyPool:
@@ -56,6 +56,8 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
     slot, total = _slot(request, attempt_id, position)
     if slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is None:
         return redirect("quizzes:mock_question", attempt_id, position)
+    if request.method == "POST" and slot.attempt.mode != Mode.PRACTICE:
+        return HttpResponseBadRequest("A submitted exam takes no more answers.", content_type="text/plain")
     if request.method == "GET":
         return _render_question(request, slot, total)
     values = request.POST.getlist("option")
@@ -90,6 +92,8 @@ def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
 def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Score, by domain and topic, and what was missed."""
     attempt = get_object_or_404(Attempt.objects.for_user(request.user), pk=attempt_id)
+    if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
+        return redirect("quizzes:mock_review", attempt.pk)  # no feedback before submitting
     return render(request, "quizzes/results.html", reports.results(attempt))
 
 

@@ -29,8 +29,8 @@ class GradeForm(forms.Form):
     """The rating buttons' form. Any field out of shape is a 400: nothing is recorded."""
 
     kind = forms.ChoiceField(choices=[("card", "card"), ("question", "question")])
-    item = forms.IntegerField(min_value=1)
-    revision = forms.IntegerField(min_value=0)
+    item = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    revision = forms.IntegerField(min_value=0, max_value=2**31 - 1)
     rating = forms.TypedChoiceField(choices=[(str(n), str(n)) for n in range(1, 5)], coerce=int)
     shown = forms.FloatField(required=False)
     topic = forms.SlugField(required=False)

@@ -66,7 +66,10 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
         number, unit = word[:-1], word[-1:]
         if unit not in units or not number.isdigit() or int(number) == 0:
             raise ValueError(f"“{word}” is not a step: write a number and s, m, h or d, such as 10m")
-        steps.append(timedelta(**{units[unit]: int(number)}))
+        step = timedelta(**{units[unit]: int(number)}) if len(number) <= 6 else timedelta.max
+        if step > timedelta(days=365):
+            raise ValueError(f"“{word}” is longer than a year")
+        steps.append(step)
     if len(steps) > 10:
         raise ValueError("at most 10 steps")
     return tuple(steps)

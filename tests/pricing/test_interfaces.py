@@ -145,3 +145,12 @@ def test_pricing_problems_are_checked_to_the_cent(client):
     assertContains(wrong, "Not quite")
     odd = client.get(url + "&answer=lots")
     assertContains(odd, "Write an amount such as 2.73.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1e40", "1e400000000", "99999999999999999999", "-1e400"])
+def test_huge_numbers_are_refused_quickly_everywhere(client, value):
+    assert client.get("/pricing/lambda/estimate.json", {"requests": value}).status_code == 400
+    assert client.get("/pricing/fargate/", {"tasks": value}).status_code == 200  # a form error
+    assert client.get("/pricing/compare/lambda-arm/", {"a.requests": value}).status_code == 200
+    assert client.get("/pricing/problems/", {"seed": "1", "answer": value}).status_code == 200

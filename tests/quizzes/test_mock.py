@@ -51,6 +51,8 @@ def test_answers_are_saved_changed_and_cleared_without_feedback(learner, mock):
 def test_submit_grades_all_or_nothing_and_counts_once(learner, mock):
     first, second = mock.slots.all()
     services.save_answer(user=learner, attempt_id=mock.pk, position=1, shown=right(first), now=NOW)
+    wrong = [p for p in range(len(second.option_order)) if p not in right(second)][:1]
+    services.save_answer(user=learner, attempt_id=mock.pk, position=2, shown=wrong, now=NOW)
     services.submit_mock(user=learner, attempt_id=mock.pk, now=NOW + timedelta(minutes=10))
     services.submit_mock(user=learner, attempt_id=mock.pk, now=NOW + timedelta(minutes=20))
     mock.refresh_from_db()
@@ -205,3 +207,48 @@ def test_the_blueprint_is_configurable(learner, demo_course, settings):
     settings.STUDYAPP_MOCK = {"questions": 1, "weights": {"domain-1": 1}}
     attempt = services.start_mock(user=learner, now=NOW, rng=random.Random(2))
     assert [s.question.domain for s in attempt.slots.all()] == ["domain-1"]
+
+
+def test_unanswered_questions_are_not_sent_to_review(learner, mock):
+    services.submit_mock(user=learner, attempt_id=mock.pk, now=NOW)
+    assert not ReviewState.objects.filter(user=learner).exists()
+
+
+def test_results_of_an_unsubmitted_mock_show_no_feedback(signed_in):
+    signed_in.post("/quiz/mock/")
+    attempt = Attempt.objects.get()
+    assertRedirects(signed_in.get(f"/quiz/attempts/{attempt.pk}/results/"), f"/quiz/mock/{attempt.pk}/review/", fetch_redirect_response=False)
+
+
+def test_a_submitted_mock_takes_no_answers_through_the_practice_url(signed_in):
+    signed_in.post("/quiz/mock/")
+    attempt = Attempt.objects.get()
+    signed_in.post(f"/quiz/mock/{attempt.pk}/submit/")
+    assert signed_in.post(f"/quiz/attempts/{attempt.pk}/1/", {"option": "0"}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_start_makes_one_mock(learner, demo_course):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    made = []
+
+    def click():
+        barrier.wait()
+        made.append(services.start_mock(user=learner, now=NOW, rng=random.Random()).pk)
+        connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(made)) == 1 and Attempt.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/quiz/attempts/999999999999999999999/1/", "/quiz/mock/99999999999999999999999/1/"])
+def test_huge_ids_are_404_not_500(signed_in, url):
+    assert signed_in.get(url).status_code == 404

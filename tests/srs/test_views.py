@@ -202,3 +202,18 @@ def test_course_home_shows_recall_and_unseen_cards_per_topic(signed_in):
     response = signed_in.get("/")
     assertContains(response, "Predicted recall")
     assertContains(response, "2 not seen yet")
+
+
+@pytest.mark.parametrize("field", ["item", "revision"])
+def test_oversized_numbers_in_the_grade_form_are_a_400(signed_in, field):
+    fields = {"kind": "card", "item": "1", "revision": "0", "rating": "3"} | {field: "9" * 30}
+    assert signed_in.post("/study/review/grade/", fields).status_code == 400
+
+
+def test_oversized_ids_in_card_actions_are_404(signed_in):
+    assert signed_in.post("/study/items/card/99999999999999999999999/suspend/").status_code == 404
+
+
+def test_a_step_longer_than_a_year_is_a_form_error(signed_in):
+    response = signed_in.post("/study/settings/", {"desired_retention": "0.9", "new_per_day": "20", "learning_steps": "99999999999d", "relearning_steps": "10m"})
+    assertContains(response, "longer than a year")
