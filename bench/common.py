@@ -54,3 +54,57 @@ def wrk(url: str, seconds: int, connections: int, *, headers: list[str] = (), sc
     if failed:
         raise SystemExit(f"{url}: {failed.group(1)} failed responses\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def use_production_settings_on_a_temp_database() -> Path:
+    """Before django.setup(): production settings (DEBUG off) on a fresh SQLite file; returns its folder."""
+    import secrets
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    tmp = Path(tempfile.mkdtemp())
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
+    os.environ |= {
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }  # fmt: skip
+    return tmp
+
+
+# wrk posts one line of a file per request: "<path> <urlencoded body>", as a signed-in learner with htmx.
+POST_LUA = """
+local bodies = {}
+for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["HX-Request"] = "true"
+wrk.headers["Cookie"] = os.getenv("COOKIE")
+wrk.headers["X-CSRFToken"] = os.getenv("CSRF")
+request = function()
+  i = i + 1
+  local line = bodies[(i - 1) % #bodies + 1]
+  local path, body = line:match("([^ ]+) (.*)")
+  return wrk.format(nil, path, nil, body)
+end
+"""
+
+
+def signed_in_posts(user, lines: list[str], tmp: Path) -> tuple[Path, dict[str, str]]:
+    """A wrk script posting ``lines`` (see POST_LUA) with a real session for ``user``: (script, env)."""
+    import secrets
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "studyapp.accounts.backends.UserBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    csrf = secrets.token_hex(16)
+    bodies, script = tmp / "bodies.txt", tmp / "post.lua"
+    bodies.write_text("".join(line + "\n" for line in lines))
+    script.write_text(POST_LUA)
+    return script, {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}

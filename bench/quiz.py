@@ -12,28 +12,17 @@
 import argparse
 import os
 import random
-import secrets
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from common import ROOT, daphne, wrk  # noqa: E402  (bench/ is on sys.path when run as a script)
+from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp())
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
-os.environ |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+TMP = use_production_settings_on_a_temp_database()
 
 import django  # noqa: E402
 
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -42,22 +31,6 @@ from studyapp.content.models import Note, Question, QuestionVersion  # noqa: E40
 from studyapp.quizzes import services  # noqa: E402
 from studyapp.quizzes.models import Attempt  # noqa: E402
 
-LUA = """
-local bodies = {}
-for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
-local i = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["HX-Request"] = "true"
-wrk.headers["Cookie"] = os.getenv("COOKIE")
-wrk.headers["X-CSRFToken"] = os.getenv("CSRF")
-request = function()
-  i = i + 1
-  local line = bodies[(i - 1) % #bodies + 1]
-  local path, body = line:match("([^ ]+) (.*)")
-  return wrk.format(nil, path, nil, body)
-end
-"""
 
 
 def grow_bank(size: int) -> None:
@@ -106,17 +79,9 @@ def autosave_part(args: argparse.Namespace) -> None:
     user = User.objects.create(username="saver")
     attempt = services.start_mock(user=user, now=timezone.now(), rng=random.Random(1))
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(days=1))
-    session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), "studyapp.accounts.backends.UserBackend", user.get_session_auth_hash()
-    session.save()
-    csrf = secrets.token_hex(16)
-    bodies = TMP / "bodies.txt"
-    bodies.write_text("".join(f"/quiz/mock/{attempt.pk}/{position}/ option={position % 4}\n" for position in range(1, 66)))
-    script = TMP / "save.lua"
-    script.write_text(LUA)
+    script, env = signed_in_posts(user, [f"/quiz/mock/{attempt.pk}/{position}/ option={position % 4}" for position in range(1, 66)], TMP)
     with daphne() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
-        env = {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}
         saves = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
     bare = (bare1 + bare2) / 2

@@ -11,29 +11,18 @@
 
 import argparse
 import os
-import secrets
 import shutil
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from common import ROOT, daphne, wrk  # noqa: E402  (bench/ is on sys.path when run as a script)
+from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp())
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
-os.environ |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+TMP = use_production_settings_on_a_temp_database()
 
 import django  # noqa: E402
 
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -44,20 +33,6 @@ from studyapp.content.models import Card, Note  # noqa: E402
 from studyapp.srs import queue  # noqa: E402
 from studyapp.srs.models import ReviewLog, ReviewSettings, ReviewState  # noqa: E402
 
-LUA = """
-local bodies = {}
-for line in io.lines(os.getenv("BODIES")) do bodies[#bodies + 1] = line end
-local i = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["HX-Request"] = "true"
-wrk.headers["Cookie"] = os.getenv("COOKIE")
-wrk.headers["X-CSRFToken"] = os.getenv("CSRF")
-request = function()
-  i = i + 1
-  return wrk.format(nil, "/study/review/grade/", nil, bodies[(i - 1) % #bodies + 1])
-end
-"""
 
 
 def learner_with_cards(name: str, cards: list[Card], *, due_ago: timedelta) -> User:
@@ -85,19 +60,11 @@ def add_history(user: User, reviews: int) -> None:
 
 
 def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
-    session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), "studyapp.accounts.backends.UserBackend", user.get_session_auth_hash()
-    session.save()
-    csrf = secrets.token_hex(16)
-    bodies = TMP / "bodies.txt"
     shown = time.time()
-    bodies.write_text("".join(f"kind=card&item={c.pk}&revision=3&rating=3&shown={shown}\n" for c in cards))
-    script = TMP / "post.lua"
-    script.write_text(LUA)
+    script, env = signed_in_posts(user, [f"/study/review/grade/ kind=card&item={c.pk}&revision=3&rating=3&shown={shown}" for c in cards], TMP)
     with daphne() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         before = ReviewLog.objects.count()
-        env = {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}
         posts = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
         recorded = ReviewLog.objects.count() - before
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
