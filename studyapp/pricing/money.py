@@ -6,6 +6,7 @@ total is the sum of its rounded lines, which is how AWS's published examples com
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -167,6 +168,23 @@ def _convert(f: Field, value: object) -> object:
     if f.maximum is not None and number_value > f.maximum:
         raise ValueError(f"must be at most {number(f.maximum)}")
     return int(number_value) if f.kind == "int" else number_value
+
+
+def split_tiers(quantity: Decimal, tiers: Sequence[Mapping[str, Any]], upto: str) -> list[tuple[Decimal, Decimal, Mapping[str, Any]]]:
+    """(start, amount in the tier, tier) for each volume tier ``quantity`` reaches; each tier runs
+    up to its cumulative ``upto`` and the last has none. Empty for a quantity of zero."""
+    bands = []
+    start = Decimal(0)
+    for tier in tiers:
+        end = tier.get(upto)
+        take = (quantity if end is None else min(quantity, end)) - start
+        if take <= 0:
+            break
+        bands.append((start, take, tier))
+        if end is None:
+            break
+        start = end
+    return bands
 
 
 def price_text(unit_price: Decimal) -> str:

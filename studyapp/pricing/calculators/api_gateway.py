@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from studyapp.pricing.money import CENT, Estimate, Field, InputError, Line, line, money, number, price_text, to_cents
+from studyapp.pricing.money import CENT, Estimate, Field, InputError, Line, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "api_gateway"
@@ -164,28 +164,6 @@ def _tiers(label: str, head: str, quantity: Decimal, tiers: Sequence[Mapping[str
         lines.append(line(f"{label}, {span(start, tier.get(upto))}", take, unit, tier[price], per=per,
                           formula=f"{step} {unit} × {price_text(tier[price])} {basis} = {money(amount)}"))  # fmt: skip
     return lines
-
-
-def split_tiers(quantity: Decimal, tiers: Sequence[Mapping[str, Any]], upto: str) -> list[tuple[Decimal, Decimal, Mapping[str, Any]]]:
-    """(start, amount in the tier, tier) for each tier ``quantity`` reaches; tiers run up to their
-    cumulative ``upto`` and the last has none."""
-    bands = []
-    start = Decimal(0)
-    for tier in tiers:
-        end = tier.get(upto)
-        take = (quantity if end is None else min(quantity, end)) - start
-        if take <= 0:
-            break
-        bands.append((start, take, tier))
-        if end is None:
-            break
-        start = end
-    return bands
-
-
-# Formatting ----------------------------------------------------------------------------------
-
-
 
 
 def _gb(gb: Decimal) -> str:

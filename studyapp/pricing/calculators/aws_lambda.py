@@ -15,7 +15,7 @@ Contract, following AWS's own examples:
 import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from studyapp.pricing.money import Estimate, Field, Line, dec, line, money, number, price_text, to_cents
+from studyapp.pricing.money import Estimate, Field, Line, dec, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "lambda"
@@ -187,22 +187,15 @@ def _billed_ms(duration_ms: Decimal) -> Decimal:
 
 def _tiered_duration(billable: Decimal, tiers: list[dict[str, Decimal]], usage: str) -> list[Line]:
     """One line per volume tier used; a single "Duration" line when it all falls in the first."""
-    spans: list[tuple[Decimal, Decimal | None, Decimal, Decimal]] = []  # lower, upper, portion, price
-    lower = Decimal(0)
-    for tier in tiers:
-        upper = tier.get("upto_gb_seconds")
-        portion = (billable if upper is None else min(billable, upper)) - lower
-        spans.append((lower, upper, max(portion, Decimal(0)), dec(tier["price"])))
-        if upper is None or billable <= upper:
-            break
-        lower = upper
-    if len(spans) == 1:
-        _, _, portion, price = spans[0]
-        return [line("Duration", portion, "GB-s", price,
-                     formula=f"{usage} × {price_text(price)} per GB-s = {money(to_cents(portion * price))}")]  # fmt: skip
+    bands = split_tiers(billable, tiers, "upto_gb_seconds")
+    if len(bands) <= 1:
+        price = dec((bands[0][2] if bands else tiers[0])["price"])
+        return [line("Duration", billable, "GB-s", price,
+                     formula=f"{usage} × {price_text(price)} per GB-s = {money(to_cents(billable * price))}")]  # fmt: skip
     lines = []
-    for index, (lower, upper, portion, price) in enumerate(spans):
-        words = "first" if index == 0 else "remaining" if index == len(spans) - 1 else "next"
+    for index, (lower, portion, tier) in enumerate(bands):
+        upper, price = tier.get("upto_gb_seconds"), dec(tier["price"])
+        words = "first" if index == 0 else "remaining" if index == len(bands) - 1 else "next"
         formula = f"{words} {number(portion)} GB-s × {price_text(price)} per GB-s = {money(to_cents(portion * price))}"
         lines.append(line(f"Duration, tier {index + 1} ({_range(lower, upper)})", portion, "GB-s", price,
                           formula=f"{usage}; {formula}" if index == 0 else formula))  # fmt: skip

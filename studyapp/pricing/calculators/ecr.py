@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from studyapp.pricing.money import Estimate, Field, Line, line, money, number, price_text, to_cents
+from studyapp.pricing.money import Estimate, Field, Line, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "ecr"
@@ -95,17 +95,7 @@ def _line(label: str, head: str, quantity: Decimal, unit: str, unit_price: Decim
 def _tiers(label: str, head: str, gb: Decimal, tiers: Sequence[Mapping[str, Any]]) -> list[Line]:
     """One line per tier that ``gb`` reaches (tiers run up to their cumulative ``upto_gb``); a
     quantity within the first tier is one line carrying the whole ``head``."""
-    bands = []
-    start = Decimal(0)
-    for tier in tiers:
-        end = tier.get("upto_gb")
-        take = (gb if end is None else min(gb, end)) - start
-        if take <= 0:
-            break
-        bands.append((start, take, tier))
-        if end is None:
-            break
-        start = end
+    bands = split_tiers(gb, tiers, "upto_gb")
     if len(bands) <= 1:
         unit_price = (bands[0][2] if bands else tiers[0])["price_per_gb"]
         return [_line(label, head, gb, "GB", unit_price)]
@@ -123,8 +113,6 @@ def _span(start: Decimal, end: Decimal | None) -> str:
     if end is None:
         return f"over {tb(start)}"
     return f"first {tb(end)}" if start == 0 else f"{tb(start)} to {tb(end)}"
-
-
 
 
 def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
