@@ -99,10 +99,10 @@ def scale_part(cards: list[Card]) -> None:
         screen = timed(lambda: client.get("/study/review/"))
         grade = timed(post)
         print(f"  {reviews:>7,} reviews: review screen {screen:6.2f} ms, review POST -> next card {grade:6.2f} ms")
+    now = timezone.now()
     with connection.cursor() as cursor:
-        sql, params = queue._states(user, timezone.now(), None).filter(queue.IN_QUEUE, due__lte=timezone.now()).order_by("due").query.sql_with_params()
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        print("due query plan:", "; ".join(row[-1] for row in cursor.fetchall()))
+        cursor.execute("EXPLAIN QUERY PLAN " + queue.first_state_sql("s.state = 'review' AND s.due <= %(now)s", None), queue._params(user, now))
+        print("next review due, query plan:", "; ".join(row[-1] for row in cursor.fetchall()))
 
 
 def main() -> None:

@@ -92,6 +92,8 @@ class ReviewStateQuerySet(models.QuerySet):
         return self.filter(card__retired_at__isnull=True, question__retired_at__isnull=True)
 
     def studiable(self, *, now: datetime) -> "ReviewStateQuerySet":
+        """Live, not suspended, not buried. The study screen applies the same rules in SQL
+        (:mod:`studyapp.srs.queue`); tests/srs/test_queue.py keeps the two in step."""
         return self.live().filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
 
     def due(self, *, now: datetime) -> "ReviewStateQuerySet":

@@ -7,14 +7,15 @@ in course order up to the daily limit, then learning cards due within the next 2
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Card, Question
+from studyapp.content.models import Card, Note, Question
 
 from . import scheduler
-from .models import ItemState, ReviewLog, ReviewSettings, ReviewState
+from .models import ItemState, ReviewLog, ReviewSettings, ReviewState, UndoneReview
 
 LEARN_AHEAD = timedelta(minutes=20)
 MAX_ANSWER_MS = 60_000  # as Anki: a longer pause counts as one minute
@@ -86,14 +87,126 @@ class Today:
     new_left: int  # new cards the daily limit still allows
 
 
+# The study screen runs after every rating, so its reads below are SQL written out: through the ORM
+# they cost about 0.5 ms each to build, twenty times what the database takes to answer them
+# (docs/performance.md). They apply the rules of ReviewStateQuerySet.studiable() and of
+# _new_cards(); tests/srs/test_queue.py checks that the two agree on every kind of item.
+STATE, LOG, UNDO = ReviewState._meta.db_table, ReviewLog._meta.db_table, UndoneReview._meta.db_table
+CARD, QUESTION, NOTE = Card._meta.db_table, Question._meta.db_table, Note._meta.db_table
+LEARNING_FIRST_SQL = "(s.state IN ('learning', 'relearning') OR (s.state = 'new' AND s.question_id IS NOT NULL))"
+
+
+def _studiable_sql(topic_id: int | None) -> str:
+    """FROM and WHERE for the learner's studiable states (alias ``s``), in one topic or all."""
+    return f"""FROM {STATE} s
+        LEFT JOIN {CARD} c ON c.id = s.card_id
+        LEFT JOIN {QUESTION} q ON q.id = s.question_id
+        {f"LEFT JOIN {NOTE} n ON n.id = c.note_id" if topic_id else ""}
+        WHERE s.user_id = %(user)s AND c.retired_at IS NULL AND q.retired_at IS NULL
+          AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)
+          {"AND (n.topic_id = %(topic)s OR q.topic_id = %(topic)s)" if topic_id else ""}"""
+
+
+def _new_cards_sql(topic_id: int | None) -> str:
+    """FROM and WHERE for :func:`_new_cards` (alias ``c``)."""
+    return f"""FROM {CARD} c JOIN {NOTE} n ON n.id = c.note_id
+        WHERE c.retired_at IS NULL AND n.retired_at IS NULL
+          {"AND n.topic_id = %(topic)s" if topic_id else ""}
+          AND NOT EXISTS (SELECT 1 FROM {STATE} b WHERE b.user_id = %(user)s AND b.card_id = c.id
+                          AND (b.state <> 'new' OR b.suspended OR b.buried_until > %(now)s))"""
+
+
+def _params(user: User, now: datetime, topic_id: int | None = None, **more: object) -> dict[str, object]:
+    adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (naive UTC text on SQLite)
+    values = {"user": user.pk, "now": now, "topic": topic_id, **more}
+    return {name: adapt(value) if isinstance(value, datetime) else value for name, value in values.items()}
+
+
+def _one_row(sql: str, params: dict[str, object]) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def first_state_sql(condition: str, topic_id: int | None) -> str:
+    return f"SELECT s.* {_studiable_sql(topic_id)} AND {condition} ORDER BY s.due, s.id LIMIT 1"
+
+
+def _first_state(condition: str, params: dict[str, object], topic_id: int | None) -> ReviewState | None:
+    return next(iter(ReviewState.objects.raw(first_state_sql(condition, topic_id), params)), None)
+
+
 def today(user: User, now: datetime) -> Today:
     """Today's reviews and what is left of the new-card limit: one query."""
-    done = logs_today(user, now).aggregate(n=Count("pk"), new=Count("pk", filter=Q(was_new=True)))
-    return Today(reviews=done["n"], new_left=max(0, review_settings(user).new_per_day - done["new"]))
+    start, _ = day_bounds(user, now)
+    reviews, new = _one_row(
+        f"""SELECT COUNT(*), COUNT(CASE WHEN l.was_new THEN 1 END) FROM {LOG} l
+            WHERE l.user_id = %(user)s AND l.reviewed_at >= %(start)s
+              AND NOT EXISTS (SELECT 1 FROM {UNDO} u WHERE u.review_id = l.id)""",
+        _params(user, now, start=start),
+    )  # fmt: skip
+    return Today(reviews=reviews, new_left=max(0, review_settings(user).new_per_day - new))
 
 
 def new_left_today(user: User, now: datetime) -> int:
     return today(user, now).new_left
+
+
+def _item(state: ReviewState) -> StudyItem:
+    """The item behind a state, loaded by primary key with what the screen shows of it."""
+    if state.card_id:
+        state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
+        return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
+    state.question = Question.objects.select_related("current_version", "note__course").get(pk=state.question_id)
+    return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
+
+
+COUNT_CAP = 1000  # like Anki, the screen need not count past a thousand reviews
+
+
+def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> StudyItem | None:
+    """What to show next, or None when nothing is due (not even ahead). ``new_left`` saves a query
+    when the caller already knows it."""
+    params = _params(user, now, topic_id, ahead=now + LEARN_AHEAD)
+    # (Re)learning first, then reviews: two small queries, each walking the (user, state, due)
+    # index, rather than one that sorts every due item.
+    due = _first_state(f"{LEARNING_FIRST_SQL} AND s.due <= %(now)s", params, topic_id) or _first_state(
+        "s.state = 'review' AND s.due <= %(now)s", params, topic_id
+    )
+    if due:
+        return _item(due)
+    if (new_left_today(user, now) if new_left is None else new_left) > 0:
+        row = _one_row(
+            f"""SELECT c.id, EXISTS (SELECT 1 FROM {STATE} b WHERE b.user_id = %(user)s AND b.card_id = c.id)
+                {_new_cards_sql(topic_id)} ORDER BY c.position LIMIT 1""",
+            params,
+        )  # fmt: skip
+        if row:
+            card = Card.objects.select_related("note__course").get(pk=row[0])
+            state = ReviewState.objects.for_user(user).filter(card=card).first() if row[1] else None
+            return StudyItem(kind="card", card=card, question=None, state=state, memory=state.memory if state else scheduler.NEW)
+    ahead = _first_state(f"{LEARNING_FIRST_SQL} AND s.due <= %(ahead)s", params, topic_id)
+    return _item(ahead) if ahead else None
+
+
+def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> Counts:
+    """What is left to study now: new (within today's limit), (re)learning due within the next
+    20 minutes (as Anki counts them), reviews due (counted up to COUNT_CAP). One query."""
+    left = new_left_today(user, now) if new_left is None else new_left
+    studiable = _studiable_sql(topic_id)
+    learning, review, new = _one_row(
+        f"""SELECT
+              (SELECT COUNT(*) {studiable} AND {LEARNING_FIRST_SQL} AND s.due <= %(ahead)s),
+              (SELECT COUNT(*) FROM (SELECT 1 AS one {studiable} AND s.state = 'review' AND s.due <= %(now)s LIMIT %(cap)s) r),
+              (SELECT COUNT(*) FROM (SELECT 1 AS one {_new_cards_sql(topic_id)} LIMIT %(left)s) c)""",
+        _params(user, now, topic_id, ahead=now + LEARN_AHEAD, cap=COUNT_CAP, left=left),
+    )  # fmt: skip
+    return Counts(new=new, learning=learning, review=review)
+
+
+# The other pages (the day's summary, the study overview) read through the ORM.
+# States in the queue: seen cards, and questions sent here by a wrong quiz answer (new, but due).
+IN_QUEUE = Q(state__in=ACTIVE) | Q(state=ItemState.NEW, question__isnull=False, due__isnull=False)
 
 
 def _states(user: User, now: datetime, topic_id: int | None) -> QuerySet[ReviewState]:
@@ -108,58 +221,6 @@ def _new_cards(user: User, now: datetime, topic_id: int | None) -> QuerySet[Card
     )
     cards = Card.objects.live().filter(note__retired_at__isnull=True).exclude(Exists(blocked))
     return cards.filter(note__topic_id=topic_id) if topic_id else cards
-
-
-def _item(state: ReviewState) -> StudyItem:
-    """The item behind a state, loaded by primary key with what the screen shows of it (cheaper to
-    build than joining it into the queue queries)."""
-    if state.card_id:
-        state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
-        return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
-    state.question = Question.objects.select_related("current_version", "note__course").get(pk=state.question_id)
-    return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
-
-
-# States in the queue: seen cards, and questions sent here by a wrong quiz answer (new, but due).
-IN_QUEUE = Q(state__in=ACTIVE) | Q(state=ItemState.NEW, question__isnull=False, due__isnull=False)
-# Shown before reviews: (re)learning cards and missed questions. Filtering on the state first lets
-# the (user, state, due) index find them without walking every review that is due.
-LEARNING_FIRST = Q(state__in=[ItemState.LEARNING, ItemState.RELEARNING]) | Q(state=ItemState.NEW, question__isnull=False)
-COUNT_CAP = 1000  # like Anki, the screen need not count past a thousand reviews
-
-
-def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> StudyItem | None:
-    """What to show next, or None when nothing is due (not even ahead). ``new_left`` saves a query
-    when the caller already knows it."""
-    states = _states(user, now, topic_id)
-    # Two small queries, each walking the (user, state, due) index, rather than one that sorts
-    # every due item.
-    learning = states.filter(LEARNING_FIRST, due__lte=now).order_by("due", "pk").first()
-    due = learning or states.filter(state=ItemState.REVIEW, due__lte=now).order_by("due", "pk").first()
-    if due:
-        return _item(due)
-    if (new_left_today(user, now) if new_left is None else new_left) > 0:
-        card = (
-            _new_cards(user, now, topic_id).select_related("note__course").order_by("position")
-            .annotate(has_state=Exists(ReviewState.objects.filter(user=user, card=OuterRef("pk"))))
-            .first()
-        )  # fmt: skip
-        if card:
-            state = ReviewState.objects.for_user(user).filter(card=card).first() if card.has_state else None
-            return StudyItem(kind="card", card=card, question=None, state=state, memory=state.memory if state else scheduler.NEW)
-    ahead = states.filter(LEARNING_FIRST, due__lte=now + LEARN_AHEAD).order_by("due", "pk").first()
-    return _item(ahead) if ahead else None
-
-
-def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: int | None = None) -> Counts:
-    """What is left to study now: new (within today's limit), (re)learning due within the next
-    20 minutes (as Anki counts them), reviews due (counted up to COUNT_CAP)."""
-    states = _states(user, now, topic_id)
-    learning = states.filter(LEARNING_FIRST, due__lte=now + LEARN_AHEAD).count()
-    review = states.filter(state=ItemState.REVIEW, due__lte=now)[:COUNT_CAP].count()
-    left = new_left_today(user, now) if new_left is None else new_left
-    new = _new_cards(user, now, topic_id).order_by()[:left].count() if left else 0
-    return Counts(new=new, learning=learning, review=review)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
