@@ -101,7 +101,7 @@ def scale_part(cards: list[Card]) -> None:
         print(f"  {reviews:>7,} reviews: review screen {screen:6.2f} ms, review POST -> next card {grade:6.2f} ms")
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + queue.first_state_sql("s.state = 'review' AND s.due <= %(now)s", None), queue._params(user, now))
+        cursor.execute("EXPLAIN QUERY PLAN " + queue._first_state_sql("s.state = 'review' AND s.due <= %(now)s", None), queue._params(user, now))
         print("next review due, query plan:", "; ".join(row[-1] for row in cursor.fetchall()))
 
 

@@ -93,6 +93,9 @@ class Today:
 # _new_cards(); tests/srs/test_queue.py checks that the two agree on every kind of item.
 STATE, LOG, UNDO = ReviewState._meta.db_table, ReviewLog._meta.db_table, UndoneReview._meta.db_table
 CARD, QUESTION, NOTE = Card._meta.db_table, Question._meta.db_table, Note._meta.db_table
+# Shown before reviews: (re)learning cards and questions missed in a quiz (new, with a due date; a new
+# card is never in this group, even with a due date). Testing the state first lets the
+# (user, state, due) index find them without walking every review that is due.
 LEARNING_FIRST_SQL = "(s.state IN ('learning', 'relearning') OR (s.state = 'new' AND s.question_id IS NOT NULL))"
 
 
@@ -128,12 +131,13 @@ def _one_row(sql: str, params: dict[str, object]) -> tuple:
         return cursor.fetchone()
 
 
-def first_state_sql(condition: str, topic_id: int | None) -> str:
+def _first_state_sql(condition: str, topic_id: int | None) -> str:
+    """The first studiable state meeting ``condition`` (a constant of this module, never input)."""
     return f"SELECT s.* {_studiable_sql(topic_id)} AND {condition} ORDER BY s.due, s.id LIMIT 1"
 
 
 def _first_state(condition: str, params: dict[str, object], topic_id: int | None) -> ReviewState | None:
-    return next(iter(ReviewState.objects.raw(first_state_sql(condition, topic_id), params)), None)
+    return next(iter(ReviewState.objects.raw(_first_state_sql(condition, topic_id), params)), None)
 
 
 def today(user: User, now: datetime) -> Today:
@@ -178,7 +182,7 @@ def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_lef
     if (new_left_today(user, now) if new_left is None else new_left) > 0:
         row = _one_row(
             f"""SELECT c.id, EXISTS (SELECT 1 FROM {STATE} b WHERE b.user_id = %(user)s AND b.card_id = c.id)
-                {_new_cards_sql(topic_id)} ORDER BY c.position LIMIT 1""",
+                {_new_cards_sql(topic_id)} ORDER BY c.position, c.id LIMIT 1""",
             params,
         )  # fmt: skip
         if row:
@@ -197,8 +201,8 @@ def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: 
     learning, review, new = _one_row(
         f"""SELECT
               (SELECT COUNT(*) {studiable} AND {LEARNING_FIRST_SQL} AND s.due <= %(ahead)s),
-              (SELECT COUNT(*) FROM (SELECT 1 AS one {studiable} AND s.state = 'review' AND s.due <= %(now)s LIMIT %(cap)s) r),
-              (SELECT COUNT(*) FROM (SELECT 1 AS one {_new_cards_sql(topic_id)} LIMIT %(left)s) c)""",
+              (SELECT COUNT(*) FROM (SELECT 1 AS one {studiable} AND s.state = 'review' AND s.due <= %(now)s LIMIT %(cap)s) reviews_due),
+              (SELECT COUNT(*) FROM (SELECT 1 AS one {_new_cards_sql(topic_id)} LIMIT %(left)s) fresh)""",
         _params(user, now, topic_id, ahead=now + LEARN_AHEAD, cap=COUNT_CAP, left=left),
     )  # fmt: skip
     return Counts(new=new, learning=learning, review=review)

@@ -4,9 +4,13 @@ from datetime import timedelta
 
 import pytest
 
+from django.db.models import F
+
+from studyapp.content.models import Card, Note, Question
 from studyapp.srs import queue, services
 from studyapp.srs.models import ReviewSettings, ReviewState
 from tests.conftest import NOW
+from tests.factories import UserFactory
 
 from .conftest import later, rate
 
@@ -80,22 +84,28 @@ def test_counts_by_topic_match_counts(learner, cards, demo_course):
 
 
 # Every kind of item the queue must include or leave out, for the cross-check below: the state's
-# fields (None: a card never seen), and whether its card (or its note) is retired.
+# fields (minutes from NOW; None: a card never seen), and whether its card (or note) is retired.
+# Times are spread by a minute or two so that order matters, except on the boundaries (exact=True).
 KINDS = [
     dict(state="review", due=-60),
+    dict(state="review", due=0, exact=True),  # due now: due
     dict(state="review", due=60 * 24),
     dict(state="review", due=-60, suspended=True),
     dict(state="review", due=-60, buried=60 * 24),
     dict(state="review", due=-60, buried=-60),
+    dict(state="review", due=-60, buried=0, exact=True),  # buried until now: back
     dict(state="review", due=-60, retired=True),
     dict(state="learning", due=-1),
     dict(state="learning", due=10),
+    dict(state="learning", due=20, exact=True),  # due in 20 minutes: counted, shown ahead
     dict(state="learning", due=30),
     dict(state="relearning", due=-5),
     dict(state="relearning", due=-5, suspended=True),
     dict(state="new", due=None),  # flagged before its first review: still a new card
+    dict(state="new", due=-5),  # a new card with a due date is still a new card, not a missed question
     dict(state="new", due=None, suspended=True),
     dict(state="new", due=None, buried=60 * 24),
+    dict(state="new", due=None, buried=0, exact=True),  # buried until now: back
     None,
     dict(retired=True),
     dict(note_retired=True),
@@ -103,11 +113,6 @@ KINDS = [
 
 
 def _card_of_each_kind(demo_course, learner):
-    from django.db.models import F
-
-    from studyapp.content.models import Card, Note
-    from studyapp.srs.models import ReviewState
-
     Card.objects.filter(course=demo_course).update(position=F("position") + 1000)  # new cards: these first, in reverse order of creation
     notes = list(Note.objects.filter(course=demo_course).order_by("pk"))
     retired_note = notes[-1]
@@ -115,24 +120,22 @@ def _card_of_each_kind(demo_course, learner):
     retired_note.save()
     for n, kind in enumerate(KINDS * 2):  # each kind in both topics
         kind = kind or {}
-        note = retired_note if kind.get("note_retired") else [n for n in notes[:-1]][n % 2]
+        jitter = 0 if kind.get("exact") else n % 3
         card = Card.objects.create(
-            course=demo_course, note=note, source_key=f"kind-{n}", kind="basic", front_html="<p>F</p>", back_html="<p>B</p>",
-            position=100 - n, checksum="x", retired_at=NOW if kind.get("retired") else None,
+            course=demo_course, note=retired_note if kind.get("note_retired") else notes[n % 2], source_key=f"kind-{n}",
+            kind="basic", front_html="<p>F</p>", back_html="<p>B</p>", position=100 - n, checksum="x",
+            retired_at=NOW if kind.get("retired") else None,
         )  # fmt: skip
         if "state" in kind:
             ReviewState.objects.create(
                 user=learner, card=card, state=kind["state"], added_at=NOW, suspended=kind.get("suspended", False),
-                due=None if kind["due"] is None else later(minutes=kind["due"] + n % 3),
+                due=None if kind["due"] is None else later(minutes=kind["due"] + jitter),
                 buried_until=later(minutes=kind["buried"]) if "buried" in kind else None,
                 stability=1.0 if kind["state"] != "new" else None, difficulty=5.0 if kind["state"] != "new" else None,
             )  # fmt: skip
 
 
 def _missed_questions(demo_course, learner):
-    from studyapp.content.models import Question
-    from studyapp.srs.models import ReviewState
-
     first, second = Question.objects.filter(course=demo_course).order_by("pk")[:2]
     services.enqueue_question(user=learner, question=first, now=later(minutes=-3))
     services.enqueue_question(user=learner, question=second, now=later(minutes=-2))
@@ -140,10 +143,22 @@ def _missed_questions(demo_course, learner):
     assert ReviewState.objects.filter(user=learner, question__isnull=False).count() == 2
 
 
+def _another_learner_busy_with_the_same_cards(learner):
+    """Someone else reviews, suspends and buries the cards that are new to ``learner``, today."""
+    other = UserFactory(time_zone="UTC")
+    mine = ReviewState.objects.filter(user=learner, card__isnull=False).values("card")
+    for n, card in enumerate(Card.objects.live().exclude(pk__in=mine).order_by("pk")):
+        if n % 3 == 0:
+            rate(other, card, 1, at=later(minutes=-30))  # learning, due in a minute; a new card's review today
+        elif n % 3 == 1:
+            services.set_suspended(user=other, kind="card", item_id=card.pk, suspended=True, now=NOW)
+        else:
+            services.bury(user=other, kind="card", item_id=card.pk, now=NOW)
+    services.enqueue_question(user=other, question=Question.objects.order_by("pk").last(), now=later(minutes=-30))
+
+
 def _expected(learner, now, topic_id, new_left):
     """The queue's rules, applied in Python to every row."""
-    from studyapp.content.models import Card
-    from studyapp.srs.models import ReviewState
 
     def item_topic(state):
         return state.card.note.topic_id if state.card_id else state.question.topic_id
@@ -163,7 +178,7 @@ def _expected(learner, now, topic_id, new_left):
         if s.state != "new" or s.suspended or (s.buried_until and s.buried_until > now)
     }  # fmt: skip
     fresh = [
-        c for c in Card.objects.select_related("note").order_by("position")
+        c for c in Card.objects.select_related("note").order_by("position", "pk")
         if c.retired_at is None and c.note.retired_at is None and c.pk not in blocked and (topic_id is None or c.note.topic_id == topic_id)
     ]  # fmt: skip
     counts = queue.Counts(
@@ -190,6 +205,7 @@ def test_the_queue_follows_its_rules_for_every_kind_of_item(learner, demo_course
     ReviewSettings.objects.create(user=learner, new_per_day=new_per_day)
     _card_of_each_kind(demo_course, learner)
     _missed_questions(demo_course, learner)
+    _another_learner_busy_with_the_same_cards(learner)
     now = later(minutes=minutes)
     for _ in ("with items due", "with nothing due: new cards, then learning cards due soon"):
         by_topic = queue.counts_by_topic(learner, now=now)
@@ -217,9 +233,13 @@ def test_today_counts_reviews_that_still_count_and_only_first_reviews_use_the_ne
     assert queue.today(learner, NOW.replace(hour=4) + timedelta(days=1)) == queue.Today(reviews=0, new_left=20)
 
 
-def test_reviews_are_counted_up_to_a_thousand(learner, demo_course):
-    from studyapp.content.models import Card
+def test_the_study_day_starts_at_4_am(learner, cards):
+    rate(learner, cards[0], 3, at=NOW.replace(hour=3, minute=59, second=59, microsecond=999999))  # yesterday's
+    rate(learner, cards[1], 3, at=NOW.replace(hour=4))
+    assert queue.today(learner, NOW) == queue.Today(reviews=1, new_left=19)
 
+
+def test_reviews_are_counted_up_to_a_thousand(learner, demo_course):
     note = demo_course.notes.first()
     made = Card.objects.bulk_create(
         Card(course=demo_course, note=note, source_key=f"many-{n}", kind="basic", front_html="F", back_html="B", position=n, checksum="x")
