@@ -3,7 +3,6 @@ validation, properties, and word problems."""
 
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -11,23 +10,13 @@ from hypothesis import strategies as st
 
 from studyapp.pricing.calculators import aws_lambda
 from studyapp.pricing.money import InputError, parse
-from studyapp.pricing.tables import load_table
+from tests.pricing.helpers import calculator
 
-TABLE = load_table(Path(__file__).resolve().parents[2] / "content" / "pricing", "lambda")
-
-
-def bill(**raw: object):
-    return aws_lambda.estimate(parse(aws_lambda.FIELDS, raw, check=aws_lambda.check), TABLE)
+TABLE, bill, errors = calculator(aws_lambda)
 
 
 def amounts(estimate) -> dict[str, Decimal]:
     return {line.label: line.amount for line in estimate.lines}
-
-
-def errors(**raw: object) -> dict[str, list[str]]:
-    with pytest.raises(InputError) as caught:
-        parse(aws_lambda.FIELDS, raw, check=aws_lambda.check)
-    return caught.value.errors
 
 
 # --- the interface -------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ Fargate's own fields and estimate), the EC2 billing rules, validation, propertie
 import copy
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -13,25 +12,15 @@ from hypothesis import strategies as st
 from studyapp.pricing.calculators import batch, fargate
 from studyapp.pricing.money import InputError, parse
 from studyapp.pricing.tables import load_table
+from tests.pricing.helpers import PRICES, calculator
 
-ROOT = Path(__file__).resolve().parents[2] / "content" / "pricing"
-TABLE = load_table(ROOT, "batch")
-FARGATE_TABLE = load_table(ROOT, "fargate")
+TABLE, bill, errors = calculator(batch)
+FARGATE_TABLE = load_table(PRICES, "fargate")
 FARGATE_EXAMPLE = {"tasks": 150, "duration_seconds": 600, "vcpu": 1, "memory_gb": 2, "ephemeral_storage_gb": 30}
-
-
-def bill(**raw: object):
-    return batch.estimate(parse(batch.FIELDS, raw, check=batch.check), TABLE)
 
 
 def amounts(estimate) -> dict[str, Decimal]:
     return {line.label: line.amount for line in estimate.lines}
-
-
-def errors(**raw: object) -> dict[str, list[str]]:
-    with pytest.raises(InputError) as caught:
-        parse(batch.FIELDS, raw, check=batch.check)
-    return caught.value.errors
 
 
 # --- the interface and the table -----------------------------------------------------------------

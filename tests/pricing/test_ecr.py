@@ -2,31 +2,20 @@
 
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.pricing.calculators import ecr as calc
-from studyapp.pricing.money import InputError, money, parse
-from studyapp.pricing.tables import load_table
+from studyapp.pricing.money import money
+from tests.pricing.helpers import calculator
 
-TABLE = load_table(Path(__file__).resolve().parents[2] / "content" / "pricing", calc.SERVICE)
-
-
-def bill(**raw: object):
-    return calc.estimate(parse(calc.FIELDS, raw, check=calc.check), TABLE)
+TABLE, bill, errors = calculator(calc)
 
 
 def amounts(estimate) -> list[Decimal]:
     return [line.amount for line in estimate.lines]
-
-
-def errors(**raw: object) -> dict[str, list[str]]:
-    with pytest.raises(InputError) as caught:
-        parse(calc.FIELDS, raw, check=calc.check)
-    return caught.value.errors
 
 
 def test_private_storage_per_gb_month():

@@ -3,7 +3,6 @@ sizes and their messages, properties, and word problems."""
 
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -11,25 +10,15 @@ from hypothesis import strategies as st
 
 from studyapp.pricing.calculators import fargate
 from studyapp.pricing.money import InputError, parse
-from studyapp.pricing.tables import load_table
+from tests.pricing.helpers import calculator
 
-TABLE = load_table(Path(__file__).resolve().parents[2] / "content" / "pricing", "fargate")
+TABLE, bill, errors = calculator(fargate)
 EXAMPLE = {"os": "linux", "architecture": "x86_64", "tasks": 5 * 30, "duration_seconds": 10 * 60, "vcpu": 1, "memory_gb": 2,
            "ephemeral_storage_gb": 30}  # fmt: skip
 
 
-def bill(**raw: object):
-    return fargate.estimate(parse(fargate.FIELDS, raw, check=fargate.check), TABLE)
-
-
 def amounts(estimate) -> dict[str, Decimal]:
     return {line.label: line.amount for line in estimate.lines}
-
-
-def errors(**raw: object) -> dict[str, list[str]]:
-    with pytest.raises(InputError) as caught:
-        parse(fargate.FIELDS, raw, check=fargate.check)
-    return caught.value.errors
 
 
 # --- the interface -------------------------------------------------------------------------------

@@ -3,17 +3,16 @@
 import dataclasses
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.pricing.calculators import lightsail as calc
-from studyapp.pricing.money import InputError, money, parse
-from studyapp.pricing.tables import load_table
+from studyapp.pricing.money import money
+from tests.pricing.helpers import calculator
 
-TABLE = load_table(Path(__file__).resolve().parents[2] / "content" / "pricing", calc.SERVICE)
+TABLE, bill, errors = calculator(calc)
 
 MONTHLY = {  # the reference's table: with public IPv4, IPv6-only
     "nano": ("5.00", "3.50"), "micro": ("7.00", "5.00"), "small": ("12.00", "10.00"), "medium": ("24.00", "20.00"),
@@ -21,18 +20,8 @@ MONTHLY = {  # the reference's table: with public IPv4, IPv6-only
 }  # fmt: skip
 
 
-def bill(table=TABLE, **raw: object):
-    return calc.estimate(parse(calc.FIELDS, raw, check=calc.check), table)
-
-
 def amounts(estimate) -> list[Decimal]:
     return [line.amount for line in estimate.lines]
-
-
-def errors(**raw: object) -> dict[str, list[str]]:
-    with pytest.raises(InputError) as caught:
-        parse(calc.FIELDS, raw, check=calc.check)
-    return caught.value.errors
 
 
 def test_bundles_offered_are_the_tables():
