@@ -68,14 +68,7 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
 
 def _http(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bool) -> tuple[list[Line], list[str]]:
     notes = ["An HTTP API is billed per request, metered in 512 KB units; it has no cache, and the response, message and connection inputs don't apply."]
-    requests = Decimal(int(values["requests"]))  # type: ignore[call-overload]
-    size: Decimal = values["request_size_kb"]  # type: ignore[assignment]
-    units = metered_units(size, prices["metering_kb"])
-    metered = requests * units
-    head = f"{number(requests)} requests"
-    if units > 1:
-        head += f" × {units} ({number(size)} KB in {number(prices['metering_kb'])} KB units) = {number(metered)} requests"
-        notes.append(f"Each {number(size)} KB request counts as {units} requests: HTTP APIs meter requests in {number(prices['metering_kb'])} KB units.")
+    metered, head = _metered(values["requests"], values["request_size_kb"], prices["metering_kb"], "request", "HTTP", notes)
     lines = _free_then_tiers("HTTP API requests", head, metered, prices["free_requests"] if free_tier else Decimal(0),
                              prices["request_tiers"], "upto_requests", "price_per_million", unit="requests", notes=notes)  # fmt: skip
     return lines, notes
@@ -110,14 +103,7 @@ def _rest(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bo
 
 def _websocket(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bool) -> tuple[list[Line], list[str]]:
     notes = ["A WebSocket API is billed per message, metered in 32 KB units, and per connection minute; the request inputs don't apply."]
-    messages = Decimal(int(values["messages"]))  # type: ignore[call-overload]
-    size: Decimal = values["message_size_kb"]  # type: ignore[assignment]
-    units = metered_units(size, prices["metering_kb"])
-    metered = messages * units
-    head = f"{number(messages)} messages"
-    if units > 1:
-        head += f" × {units} ({number(size)} KB in {number(prices['metering_kb'])} KB units) = {number(metered)} messages"
-        notes.append(f"Each {number(size)} KB message counts as {units} messages: WebSocket APIs meter messages in {number(prices['metering_kb'])} KB units.")
+    metered, head = _metered(values["messages"], values["message_size_kb"], prices["metering_kb"], "message", "WebSocket", notes)
     lines = _free_then_tiers("WebSocket messages", head, metered, prices["free_messages"] if free_tier else Decimal(0),
                              prices["message_tiers"], "upto_messages", "price_per_million", unit="messages", notes=notes)  # fmt: skip
     minutes = Decimal(int(values["connection_minutes"]))  # type: ignore[call-overload]
@@ -125,6 +111,19 @@ def _websocket(values: Mapping[str, object], prices: Mapping[str, Any], free_tie
     lines += _free_then_tiers("Connection minutes", f"{number(minutes)} minutes", minutes, prices["free_connection_minutes"] if free_tier else Decimal(0),
                               tier, "upto_minutes", "price_per_million", unit="minutes", notes=notes)  # fmt: skip
     return lines, notes
+
+
+def _metered(count: object, size: Decimal, unit_kb: Decimal, noun: str, api: str, notes: list[str]) -> tuple[Decimal, str]:
+    """Requests (or messages) as billed, each counted once per started ``unit_kb``; and the bill line's
+    head. A note says so when a size spans more than one unit."""
+    count = Decimal(int(count))  # type: ignore[call-overload]
+    units = metered_units(size, unit_kb)
+    metered = count * units
+    head = f"{number(count)} {noun}s"
+    if units > 1:
+        head += f" × {units} ({number(size)} KB in {number(unit_kb)} KB units) = {number(metered)} {noun}s"
+        notes.append(f"Each {number(size)} KB {noun} counts as {units} {noun}s: {api} APIs meter {noun}s in {number(unit_kb)} KB units.")
+    return metered, head
 
 
 def metered_units(size_kb: Decimal, unit_kb: Decimal) -> int:
