@@ -17,11 +17,12 @@ PG_URL := postgres://studyapp:studyapp@127.0.0.1:5432/studyapp
 REDIS_TEST_URL := redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test test-sqlite test-postgres services system-packages postgres redis check check-deploy bench pygments-css clean
+.PHONY: help setup run test test-sqlite test-postgres lint services system-packages postgres redis check check-deploy bench pygments-css clean
 
 help:
 	@echo "make run    set up (venv, packages, migrations, content) and serve http://$(HOST):$(PORT)"
 	@echo "make test   set up, start what the tests need, run the suite on SQLite and on PostgreSQL"
+	@echo "make lint   ruff (lint, import order, format) and mypy with django-stubs, as configured in pyproject.toml"
 
 $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH or in pyenv)"; exit 1; }
@@ -78,6 +79,12 @@ test-sqlite: $(VENV)/.installed system-packages $(AXE)
 test-postgres: $(VENV)/.installed services
 	@echo "=== test suite on PostgreSQL, with Redis ==="
 	env DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) sh -c '$(PYTEST_RUN)'
+
+# --- lint: ruff and mypy, configured in pyproject.toml ----------------------------------------
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 # --- other chores ----------------------------------------------------------------------------
 check: $(VENV)/.installed

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,8 +21,11 @@ def daphne(env: dict[str, str] | None = None) -> Iterator[str]:
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -42,7 +45,9 @@ def daphne(env: dict[str, str] | None = None) -> Iterator[str]:
             server.kill()
 
 
-def wrk(url: str, seconds: int, connections: int, *, headers: list[str] = (), script: Path | None = None, env: dict[str, str] | None = None) -> float:
+def wrk(
+    url: str, seconds: int, connections: int, *, headers: Sequence[str] = (), script: Path | None = None, env: dict[str, str] | None = None
+) -> float:
     """Requests per second from `wrk -t1` (Debian package wrk); any non-2xx/3xx response is an error."""
     args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
     for header in headers:
@@ -53,7 +58,10 @@ def wrk(url: str, seconds: int, connections: int, *, headers: list[str] = (), sc
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if failed:
         raise SystemExit(f"{url}: {failed.group(1)} failed responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rate is None:
+        raise SystemExit(f"{url}: wrk printed no rate\n{out}")
+    return float(rate.group(1))
 
 
 def use_production_settings_on_a_temp_database() -> Path:
@@ -67,9 +75,12 @@ def use_production_settings_on_a_temp_database() -> Path:
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
     os.environ |= {
-        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }  # fmt: skip
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
     return tmp
 
 

@@ -31,10 +31,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from studyapp.content.loader import load
     from studyapp.content.sync import sync_content
-    from django.utils import timezone
 
     call_command("migrate", "--noinput", verbosity=0)
     first, again, parse = [], [], []

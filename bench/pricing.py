@@ -18,13 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, daphne, wrk  # noqa: E402  (bench/ is on sys.path when run as a script)
+from common import ROOT, daphne, wrk  # bench/ is on sys.path when run as a script
 
 sys.path.insert(0, str(ROOT))
 
-from studyapp.pricing.calculators import api_gateway, aws_lambda, batch, ecr, fargate, lightsail  # noqa: E402
-from studyapp.pricing.money import parse  # noqa: E402
-from studyapp.pricing.tables import load_table  # noqa: E402
+from studyapp.pricing.calculators import api_gateway, aws_lambda, batch, ecr, fargate, lightsail
+from studyapp.pricing.money import parse
+from studyapp.pricing.tables import load_table
 
 SCENARIOS = {
     aws_lambda: {"requests": "3000000", "duration_ms": "120", "memory_mb": "1536"},
@@ -52,9 +52,12 @@ def pure_part() -> None:
 def http_part(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp())
     env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }  # fmt: skip
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
     env.pop("REDIS_URL", None)
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

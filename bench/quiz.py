@@ -9,6 +9,8 @@
    Goal >= 15 % of the bare view.
 """
 
+# ruff: noqa: E402  (Django is imported and set up after the settings are chosen, then the models)
+
 import argparse
 import os
 import random
@@ -16,45 +18,66 @@ import statistics
 import time
 from datetime import timedelta
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # noqa: E402
+from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
 
 TMP = use_production_settings_on_a_temp_database()
 
-import django  # noqa: E402
+import django
 
 django.setup()
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.utils import timezone
 
-from studyapp.accounts.models import User  # noqa: E402
-from studyapp.content.models import Note, Question, QuestionVersion  # noqa: E402
-from studyapp.quizzes import services  # noqa: E402
-from studyapp.quizzes.models import Attempt  # noqa: E402
-
+from studyapp.accounts.models import User
+from studyapp.content.models import Note, Question, QuestionVersion
+from studyapp.quizzes import services
+from studyapp.quizzes.models import Attempt
 
 
 def grow_bank(size: int) -> None:
     """Synthetic questions until the live bank holds ``size``: a quarter multiple response, the
     domains at roughly the exam's weights."""
     note = Note.objects.first()
+    if note is None:
+        raise SystemExit("load_content loaded no notes")
     start = Question.objects.count()
     now = timezone.now()
     domains = ["domain-1"] * 24 + ["domain-2"] * 30 + ["domain-3"] * 34 + ["domain-4"] * 12
     questions = []
     for n in range(size - start):
         multiple = n % 4 == 0
-        questions.append(Question(course=note.course, note=note, topic=note.topic, source_key=f"bench-q-{n}",
-                                  kind="multiple" if multiple else "single", domain=domains[n % 100], position=10_000 + n, checksum="bench",
-                                  option_count=5 if multiple else 4))  # fmt: skip
+        questions.append(
+            Question(
+                course=note.course,
+                note=note,
+                topic=note.topic,
+                source_key=f"bench-q-{n}",
+                kind="multiple" if multiple else "single",
+                domain=domains[n % 100],
+                position=10_000 + n,
+                checksum="bench",
+                option_count=5 if multiple else 4,
+            )
+        )
     Question.objects.bulk_create(questions, batch_size=2000)
     questions = list(Question.objects.filter(source_key__startswith="bench-q-"))
     versions = []
     for question in questions:
         count = 5 if question.kind == "multiple" else 4
         fractions = ["0.5", "0.5", "-1", "-1", "-1"] if count == 5 else ["1", "0", "0", "0"]
-        options = [{"text": f"Option {i}", "html": f"Option {i}", "fraction": f, "feedback": "", "feedback_html": ""} for i, f in enumerate(fractions)]
-        data = {"kind": question.kind, "name": "", "stem": f"Question {question.pk}?", "stem_html": f"<p>Question {question.pk}?</p>",
-                "options": options, "explanation": "Because.", "explanation_html": "<p>Because.</p>"}  # fmt: skip
+        options = [
+            {"text": f"Option {i}", "html": f"Option {i}", "fraction": f, "feedback": "", "feedback_html": ""}
+            for i, f in enumerate(fractions)
+        ]
+        data = {
+            "kind": question.kind,
+            "name": "",
+            "stem": f"Question {question.pk}?",
+            "stem_html": f"<p>Question {question.pk}?</p>",
+            "options": options,
+            "explanation": "Because.",
+            "explanation_html": "<p>Because.</p>",
+        }
         versions.append(QuestionVersion(question=question, number=1, data=data, checksum="bench", created_at=now))
     QuestionVersion.objects.bulk_create(versions, batch_size=2000)
     by_question = {v.question_id: v.pk for v in QuestionVersion.objects.filter(question__source_key__startswith="bench-q-")}
@@ -72,7 +95,9 @@ def start_part() -> None:
         samples.append(time.perf_counter() - begin)
         assert attempt.slots.count() == 65
         Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())  # so the next start draws anew
-    print(f"start a mock (65 of {Question.objects.live().count():,} questions): median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms (goal < 100 ms)")
+    print(
+        f"start a mock (65 of {Question.objects.live().count():,} questions): median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms (goal < 100 ms)"
+    )
 
 
 def autosave_part(args: argparse.Namespace) -> None:
@@ -97,7 +122,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("load_content", verbosity=0, stdout=devnull)
     grow_bank(10_000)
     start_part()
     autosave_part(args)

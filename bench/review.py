@@ -9,30 +9,33 @@
    1,000 and with 100,000 logged reviews, and the query plan of the due query (it must use an index).
 """
 
+# ruff: noqa: E402  (Django is imported and set up after the settings are chosen, then the models)
+
 import argparse
 import os
 import shutil
 import statistics
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # noqa: E402
+from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
 
 TMP = use_production_settings_on_a_temp_database()
 
-import django  # noqa: E402
+import django
 
 django.setup()
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
-from studyapp.accounts.models import User  # noqa: E402
-from studyapp.content.models import Card, Note  # noqa: E402
-from studyapp.srs import queue  # noqa: E402
-from studyapp.srs.models import ReviewLog, ReviewSettings, ReviewState  # noqa: E402
-
+from studyapp.accounts.models import User
+from studyapp.content.models import Card, Note
+from studyapp.srs import queue
+from studyapp.srs.models import ReviewLog, ReviewSettings, ReviewState
 
 
 def learner_with_cards(name: str, cards: list[Card], *, due_ago: timedelta) -> User:
@@ -40,10 +43,23 @@ def learner_with_cards(name: str, cards: list[Card], *, due_ago: timedelta) -> U
     ReviewSettings.objects.create(user=user)
     now = timezone.now()
     ReviewState.objects.bulk_create(
-        [ReviewState(user=user, card=card, state="review", stability=5.0, difficulty=5.0, due=now - due_ago,
-                     last_review=now - timedelta(days=6), reps=3, revision=3, added_at=now - timedelta(days=30)) for card in cards],
+        [
+            ReviewState(
+                user=user,
+                card=card,
+                state="review",
+                stability=5.0,
+                difficulty=5.0,
+                due=now - due_ago,
+                last_review=now - timedelta(days=6),
+                reps=3,
+                revision=3,
+                added_at=now - timedelta(days=30),
+            )
+            for card in cards
+        ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     return user
 
 
@@ -51,17 +67,39 @@ def add_history(user: User, reviews: int) -> None:
     states = list(ReviewState.objects.filter(user=user).values_list("pk", flat=True))
     start = timezone.now() - timedelta(days=365)
     step = timedelta(days=364) / reviews
-    memory = {"state": "review", "step": None, "stability": 5.0, "difficulty": 5.0, "due": None, "last_review": None, "reps": 3, "lapses": 0}
+    memory = {
+        "state": "review",
+        "step": None,
+        "stability": 5.0,
+        "difficulty": 5.0,
+        "due": None,
+        "last_review": None,
+        "reps": 3,
+        "lapses": 0,
+    }
     ReviewLog.objects.bulk_create(
-        [ReviewLog(user=user, review_state_id=states[n % len(states)], rating=3, reviewed_at=start + n * step, duration_ms=4000,
-                   was_new=False, state_before=memory, state_after=memory) for n in range(reviews)],
+        [
+            ReviewLog(
+                user=user,
+                review_state_id=states[n % len(states)],
+                rating=3,
+                reviewed_at=start + n * step,
+                duration_ms=4000,
+                was_new=False,
+                state_before=memory,
+                state_after=memory,
+            )
+            for n in range(reviews)
+        ],
         batch_size=5000,
-    )  # fmt: skip
+    )
 
 
 def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
     shown = time.time()
-    script, env = signed_in_posts(user, [f"/study/review/grade/ kind=card&item={c.pk}&revision=3&rating=3&shown={shown}" for c in cards], TMP)
+    script, env = signed_in_posts(
+        user, [f"/study/review/grade/ kind=card&item={c.pk}&revision=3&rating=3&shown={shown}" for c in cards], TMP
+    )
     with daphne() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         before = ReviewLog.objects.count()
@@ -84,6 +122,11 @@ def timed(fn, repeat: int = 60) -> float:
     return statistics.median(samples) * 1000
 
 
+def grade_next(client: Client, pending: Iterator[int]) -> None:
+    """Rate the next card of ``pending`` Good, as the review screen's buttons do."""
+    client.post("/study/review/grade/", {"kind": "card", "item": next(pending), "revision": 3, "rating": 3}, headers={"HX-Request": "true"})
+
+
 def scale_part(cards: list[Card]) -> None:
     print("server time in process (median ms) by size of the learner's review log:")
     for reviews in (1_000, 100_000):
@@ -92,16 +135,14 @@ def scale_part(cards: list[Card]) -> None:
         client = Client()
         client.force_login(user)
         pending = iter(ReviewState.objects.filter(user=user).order_by("pk").values_list("card_id", flat=True))
-
-        def post() -> None:
-            client.post("/study/review/grade/", {"kind": "card", "item": next(pending), "revision": 3, "rating": 3}, headers={"HX-Request": "true"})
-
-        screen = timed(lambda: client.get("/study/review/"))
-        grade = timed(post)
+        screen = timed(partial(client.get, "/study/review/"))
+        grade = timed(partial(grade_next, client, pending))
         print(f"  {reviews:>7,} reviews: review screen {screen:6.2f} ms, review POST -> next card {grade:6.2f} ms")
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + queue._first_state_sql("s.state = 'review' AND s.due <= %(now)s", None), queue._params(user, now))
+        cursor.execute(
+            "EXPLAIN QUERY PLAN " + queue._first_state_sql("s.state = 'review' AND s.due <= %(now)s", None), queue._params(user, now)
+        )
         print("next review due, query plan:", "; ".join(row[-1] for row in cursor.fetchall()))
 
 
@@ -113,13 +154,27 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("load_content", verbosity=0, stdout=devnull)
     note = Note.objects.first()
+    if note is None:
+        raise SystemExit("load_content loaded no notes")
     Card.objects.bulk_create(
-        [Card(course=note.course, note=note, source_key=f"bench-{n}", kind="basic", front_html=f"<p>Front {n}</p>",
-              back_html=f"<p>Back {n}</p>", position=100_000 + n, checksum="bench") for n in range(2_000)],
+        [
+            Card(
+                course=note.course,
+                note=note,
+                source_key=f"bench-{n}",
+                kind="basic",
+                front_html=f"<p>Front {n}</p>",
+                back_html=f"<p>Back {n}</p>",
+                position=100_000 + n,
+                checksum="bench",
+            )
+            for n in range(2_000)
+        ],
         batch_size=5000,
-    )  # fmt: skip
+    )
     cards = list(Card.objects.filter(source_key__startswith="bench-").order_by("pk"))
     user = learner_with_cards("bench", cards, due_ago=timedelta(hours=1))
     http_part(args, user, cards)

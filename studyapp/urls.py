@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from studyapp.core.converters import IdConverter
+from studyapp.core.views import healthz
 
 register_converter(IdConverter, "id")
-
-from studyapp.core.views import healthz
 
 urlpatterns = [
     path("", include("studyapp.content.urls")),

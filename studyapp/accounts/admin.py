@@ -8,4 +8,4 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "time_zone", "is_staff", "date_joined")
     list_filter = ("role", "is_staff", "is_superuser", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("studyapp", {"fields": ("role", "time_zone")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("studyapp", {"fields": ("role", "time_zone")}))

@@ -11,12 +11,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        required=False, help_text="Optional. Only used to reset a forgotten password."
-    )
-    time_zone = forms.ChoiceField(
-        choices=time_zone_choices, initial="UTC", help_text="Your study day starts at 4 a.m. here."
-    )
+    email = forms.EmailField(required=False, help_text="Optional. Only used to reset a forgotten password.")
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC", help_text="Your study day starts at 4 a.m. here.")
 
     class Meta(UserCreationForm.Meta):
         model = User

@@ -28,11 +28,7 @@ class User(AbstractUser):
     )
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid")]
 
     def __str__(self) -> str:
         return self.username
@@ -40,7 +36,3 @@ class User(AbstractUser):
     @property
     def is_instructor(self) -> bool:
         return self.role == Role.INSTRUCTOR or self.is_superuser
-
-    @property
-    def is_author(self) -> bool:
-        return self.role == Role.AUTHOR or self.is_superuser

@@ -6,7 +6,9 @@ from django.http import HttpRequest
 def is_fragment_request(request: HttpRequest) -> bool:
     """True when htmx asks for a fragment: an htmx request that is not a history restore."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def template_for(request: HttpRequest, page: str, partial: str) -> str:

@@ -5,9 +5,9 @@ total is the sum of its rounded lines, which is how AWS's published examples com
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 CENT = Decimal("0.01")
 MAX_DIGITS = 15  # inputs stay below 10^15, so every amount fits Decimal's 28 digits
@@ -19,7 +19,7 @@ def to_cents(amount: Decimal) -> Decimal:
 
 def dec(value: object) -> Decimal:
     """A Decimal from an int, a string or a Decimal; floats are refused (they are not exact)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(f"use a Decimal, an int or a string, not {type(value).__name__}")
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
@@ -69,7 +69,7 @@ class Estimate:
 
     @property
     def total(self) -> Decimal:
-        return sum((l.amount for l in self.lines), Decimal(0))
+        return sum((item.amount for item in self.lines), Decimal(0))
 
     def as_json(self) -> dict[str, object]:
         """The shape the command and the JSON endpoint print: amounts as decimal strings."""
@@ -77,10 +77,15 @@ class Estimate:
             "service": self.service,
             "inputs": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.inputs.items()},
             "lines": [
-                {"label": l.label, "quantity": f"{l.quantity.normalize():f}", "unit_price": f"{l.unit_price:f}",
-                 "amount": str(l.amount), "formula": l.formula}
-                for l in self.lines
-            ],  # fmt: skip
+                {
+                    "label": item.label,
+                    "quantity": f"{item.quantity.normalize():f}",
+                    "unit_price": f"{item.unit_price:f}",
+                    "amount": str(item.amount),
+                    "formula": item.formula,
+                }
+                for item in self.lines
+            ],
             "total": str(to_cents(self.total)),
         }
 
@@ -108,7 +113,9 @@ class Field:
     optional: bool = False  # may be left empty even without a default
 
 
-def parse(fields: Sequence[Field], raw: Mapping[str, object], *, check: Callable[[dict[str, object]], Mapping[str, Sequence[str]]] | None = None) -> dict[str, object]:
+def parse(
+    fields: Sequence[Field], raw: Mapping[str, object], *, check: Callable[[dict[str, object]], Mapping[str, Sequence[str]]] | None = None
+) -> dict[str, object]:
     """Read ``raw`` (strings from a form or query string, or JSON values) into typed values, with
     defaults; raise InputError naming every field at fault and what is allowed. Unknown names are
     errors too."""
@@ -151,7 +158,7 @@ def _convert(f: Field, value: object) -> object:
         if str(value) not in f.choices:
             raise ValueError(f"must be one of {', '.join(f.choices)}")
         return str(value)
-    if isinstance(value, bool) or isinstance(value, float) and f.kind == "int":
+    if isinstance(value, bool) or (isinstance(value, float) and f.kind == "int"):
         raise ValueError("must be a number")
     try:
         number_value = Decimal(str(value).replace(",", "").strip())

@@ -1,6 +1,7 @@
 """The calculators by name, and their price tables (read once per process from content/pricing/)."""
 
 import random
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -35,7 +36,7 @@ def table(service: str, region: str = DEFAULT_REGION) -> Table:
     return load_table(pricing_root(), service, region)
 
 
-def calculate(service: str, raw: dict[str, object], *, region: str = DEFAULT_REGION) -> Estimate:
+def calculate(service: str, raw: Mapping[str, object], *, region: str = DEFAULT_REGION) -> Estimate:
     """Parse ``raw`` inputs (form, query string or JSON) and price them. Raises InputError with
     every problem, UnknownService for a name that is not a calculator."""
     module = calculator(service)

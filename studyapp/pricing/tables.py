@@ -58,7 +58,3 @@ def parse_table(text: str, *, path: str = "<table>") -> Table:
 def load_table(root: Path, service: str, region: str = "us-east-1") -> Table:
     path = root / region / f"{service}.toml"
     return parse_table(path.read_text(encoding="utf-8"), path=str(path))
-
-
-def regions(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []

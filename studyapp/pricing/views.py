@@ -1,6 +1,7 @@
 """Pricing calculators: public pages, the JSON endpoint, and the fragment the notes embed."""
 
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -17,13 +18,31 @@ from . import registry
 from .money import Estimate, InputError, to_cents
 
 COMPARISONS = {
-    "lambda-arm": ("Lambda on x86 or on Arm (Graviton)", "lambda", {"architecture": "x86_64"}, "lambda", {"architecture": "arm64"},
-                   {"requests": "3000000", "duration_ms": "120", "memory_mb": "1536"}),
-    "lambda-fargate": ("Lambda or Fargate for the same work", "lambda", {"requests": "3000000", "duration_ms": "120", "memory_mb": "2048"},
-                       "fargate", {"tasks": "1", "duration_seconds": "2592000", "vcpu": "1", "memory_gb": "2"}, {}),
-    "fargate-spot": ("Fargate on demand or on Spot", "fargate", {"spot": "false"}, "fargate", {"spot": "true"},
-                     {"tasks": "150", "duration_seconds": "600", "vcpu": "1", "memory_gb": "2"}),
-}  # fmt: skip
+    "lambda-arm": (
+        "Lambda on x86 or on Arm (Graviton)",
+        "lambda",
+        {"architecture": "x86_64"},
+        "lambda",
+        {"architecture": "arm64"},
+        {"requests": "3000000", "duration_ms": "120", "memory_mb": "1536"},
+    ),
+    "lambda-fargate": (
+        "Lambda or Fargate for the same work",
+        "lambda",
+        {"requests": "3000000", "duration_ms": "120", "memory_mb": "2048"},
+        "fargate",
+        {"tasks": "1", "duration_seconds": "2592000", "vcpu": "1", "memory_gb": "2"},
+        {},
+    ),
+    "fargate-spot": (
+        "Fargate on demand or on Spot",
+        "fargate",
+        {"spot": "false"},
+        "fargate",
+        {"spot": "true"},
+        {"tasks": "150", "duration_seconds": "600", "vcpu": "1", "memory_gb": "2"},
+    ),
+}
 
 
 def _service(name: str):
@@ -35,7 +54,9 @@ def _service(name: str):
 
 def _inputs(request: HttpRequest, module, prefix: str = "") -> dict[str, str]:
     names = {f.name for f in module.FIELDS}
-    return {key[len(prefix):]: value for key, value in request.GET.items() if key.startswith(prefix) and key[len(prefix):] in names}
+    return {
+        key[len(prefix) :]: value for key, value in request.GET.dict().items() if key.startswith(prefix) and key[len(prefix) :] in names
+    }
 
 
 def form_rows(module, raw: dict[str, str], errors: dict[str, list[str]], prefix: str = "") -> list[dict[str, object]]:
@@ -45,12 +66,19 @@ def form_rows(module, raw: dict[str, str], errors: dict[str, list[str]], prefix:
         value = raw.get(f.name, "" if f.default is None else f.default)
         if isinstance(value, bool):
             value = "true" if value else "false"
-        rows.append({"field": f, "name": prefix + f.name, "id": f"{prefix or 'in-'}{module.SERVICE}-{f.name}".replace(".", "-"),
-                     "value": str(value), "errors": errors.get(f.name, [])})  # fmt: skip
+        rows.append(
+            {
+                "field": f,
+                "name": prefix + f.name,
+                "id": f"{prefix or 'in-'}{module.SERVICE}-{f.name}".replace(".", "-"),
+                "value": str(value),
+                "errors": errors.get(f.name, []),
+            }
+        )
     return rows
 
 
-def _run(module, raw: dict[str, str]) -> tuple[Estimate | None, dict[str, list[str]]]:
+def _run(module, raw: Mapping[str, object]) -> tuple[Estimate | None, dict[str, list[str]]]:
     try:
         return registry.calculate(module.SERVICE, raw), {}
     except InputError as error:
@@ -59,14 +87,18 @@ def _run(module, raw: dict[str, str]) -> tuple[Estimate | None, dict[str, list[s
 
 def context_for(request: HttpRequest, module) -> dict[str, object]:
     raw = _inputs(request, module)
-    estimate, errors = _run(module, {**{k: v for k, v in registry.defaults(module.SERVICE).items()}, **raw})
+    estimate, errors = _run(module, {**registry.defaults(module.SERVICE), **raw})
     table = registry.table(module.SERVICE)
     query = urlencode(raw)
     page = reverse("pricing:calculator", args=[module.SERVICE])
     return {
-        "module": module, "fields": form_rows(module, raw, errors), "estimate": estimate, "errors": errors,
-        "table": table, "share_url": f"{page}?{query}" if query else page,
-    }  # fmt: skip
+        "module": module,
+        "fields": form_rows(module, raw, errors),
+        "estimate": estimate,
+        "errors": errors,
+        "table": table,
+        "share_url": f"{page}?{query}" if query else page,
+    }
 
 
 @login_not_required
@@ -114,12 +146,17 @@ def compare(request: HttpRequest, preset: str) -> HttpResponse:
         raise Http404("no such comparison")
     title, left_service, left_fixed, right_service, right_fixed, shared = COMPARISONS[preset]
     sides = []
+    estimates: list[Estimate | None] = []
     for prefix, service, fixed in (("a.", left_service, left_fixed), ("b.", right_service, right_fixed)):
         module = registry.calculator(service)
         raw = {**shared_for(module, shared), **fixed, **_inputs(request, module, prefix)}
         estimate, errors = _run(module, {**registry.defaults(service), **raw})
-        sides.append({"module": module, "fields": form_rows(module, raw, errors, prefix), "estimate": estimate, "errors": errors, "prefix": prefix})
-    difference = sides[1]["estimate"].total - sides[0]["estimate"].total if all(s["estimate"] for s in sides) else None
+        sides.append(
+            {"module": module, "fields": form_rows(module, raw, errors, prefix), "estimate": estimate, "errors": errors, "prefix": prefix}
+        )
+        estimates.append(estimate)
+    left, right = estimates
+    difference = right.total - left.total if left and right else None
     return render(request, "pricing/compare.html", {"title": title, "preset": preset, "sides": sides, "difference": difference})
 
 
@@ -157,15 +194,25 @@ def problems(request: HttpRequest) -> HttpResponse:
     answer = _amount(given) if given is not None else None
     correct = answer is not None and to_cents(answer) == to_cents(estimate.total)
     context = {
-        "module": registry.calculator(service), "text": text, "estimate": estimate, "answered": answer is not None,
-        "invalid": given is not None and answer is None, "answer": given, "correct": correct,
-        "seed": seed, "n": number_, "of": of, "right": right + (1 if correct else 0),
-    }  # fmt: skip
+        "module": registry.calculator(service),
+        "text": text,
+        "estimate": estimate,
+        "answered": answer is not None,
+        "invalid": given is not None and answer is None,
+        "answer": given,
+        "correct": correct,
+        "seed": seed,
+        "n": number_,
+        "of": of,
+        "right": right + (1 if correct else 0),
+    }
     return render(request, "pricing/problems.html", context)
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
     try:
-        return min(max(int(value), low), high)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return min(max(int(value), low), high)
+    except ValueError:
         return default

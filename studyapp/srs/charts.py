@@ -35,8 +35,10 @@ def bar_chart(
         f'<line class="chart-axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}"/>'
         f'<text class="chart-label" x="{left - 4}" y="{top + 8}" text-anchor="end">{peak if total else 0}</text>'
         f'<text class="chart-label" x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>'
-        + "".join(bars) + "".join(labels) + "</svg>"
-    )  # fmt: skip
+        + "".join(bars)
+        + "".join(labels)
+        + "</svg>"
+    )
 
 
 def heatmap(counts: dict[date, int], *, end: date, weeks: int = 53, title: str = "Reviews in the last year") -> str:

@@ -14,9 +14,10 @@ On top of FSRS this adds what Anki users expect:
 import math
 import random
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import FUZZ_RANGES
@@ -77,19 +78,24 @@ class Memory:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "state": self.state, "step": self.step, "stability": self.stability, "difficulty": self.difficulty,
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
             "due": self.due.isoformat() if self.due else None,
             "last_review": self.last_review.isoformat() if self.last_review else None,
-            "reps": self.reps, "lapses": self.lapses,
-        }  # fmt: skip
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> "Memory":
+    def from_dict(cls, data: Mapping[str, Any]) -> "Memory":
+        """The inverse of :meth:`to_dict`, from the JSON a review log keeps."""
         values = dict(data)
         for key in ("due", "last_review"):
             if values.get(key):
                 values[key] = datetime.fromisoformat(str(values[key]))
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
 
 NEW = Memory()
@@ -99,9 +105,14 @@ def _to_card(memory: Memory, now: datetime) -> Card:
     if memory.state == "new":
         return Card(card_id=1, state=State.Learning, step=0, due=now)
     return Card(
-        card_id=1, state=_TO_FSRS[memory.state], step=memory.step, stability=memory.stability,
-        difficulty=memory.difficulty, due=memory.due, last_review=memory.last_review,
-    )  # fmt: skip
+        card_id=1,
+        state=_TO_FSRS[memory.state],
+        step=memory.step,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=memory.due,
+        last_review=memory.last_review,
+    )
 
 
 def study_day(moment: datetime, settings: Settings) -> date:
@@ -170,15 +181,28 @@ def review(memory: Memory, rating: int, *, now: datetime, settings: Settings, se
         due = day_start(study_day(now, settings) + timedelta(days=days), settings)
     lapsed = memory.state == "review" and rating == 1
     return Memory(
-        state=state, step=card.step, stability=card.stability, difficulty=card.difficulty, due=due,
-        last_review=now, reps=memory.reps + 1, lapses=memory.lapses + int(lapsed),
-    )  # fmt: skip
+        state=state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=due,
+        last_review=now,
+        reps=memory.reps + 1,
+        lapses=memory.lapses + int(lapsed),
+    )
 
 
 def preview(memory: Memory, *, now: datetime, settings: Settings) -> dict[int, timedelta]:
     """For each rating, how long until the item is due again (without fuzz), as the buttons show it."""
     plain = replace(settings, fuzz=False)
-    return {rating: review(memory, rating, now=now, settings=plain).due - now for rating in RATINGS}  # type: ignore[operator]
+    return {rating: _due(review(memory, rating, now=now, settings=plain)) - now for rating in RATINGS}
+
+
+def _due(memory: Memory) -> datetime:
+    """The due time of a reviewed memory (only a new one has none)."""
+    if memory.due is None:
+        raise ValueError(f"{memory!r} has no due time: it was never reviewed")
+    return memory.due
 
 
 def retrievability(memory: Memory, *, now: datetime, settings: Settings) -> float | None:

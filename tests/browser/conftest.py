@@ -6,19 +6,24 @@ Chromium comes from apt (``make test`` installs it); never ``playwright install`
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.core.management import call_command
-
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,7 +46,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def course(transactional_db):
     """The real course, loaded into the live server's database."""
-    call_command("load_content", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("load_content", stdout=devnull)
 
 
 def _expected(text: str) -> bool:
@@ -50,28 +56,40 @@ def _expected(text: str) -> bool:
     return text.startswith(("htmx:sendAbort", "htmx:afterRequest"))
 
 
-def _page(browser: Browser, **options) -> Iterator[Page]:
+class WatchedPage(Page):
+    """For type checking only: the fixtures' pages are Playwright pages that also keep the console
+    errors they logged in ``console_errors``."""
+
+    console_errors: list[str]
+
+
+def _page(browser: Browser, **options) -> Iterator[WatchedPage]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-    page = context.new_page()
-    page.console_errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: m.type == "error" and not _expected(m.text) and page.console_errors.append(m.text))  # type: ignore[attr-defined]
+    page = cast(WatchedPage, context.new_page())
+    page.console_errors = []
+
+    def record(message: ConsoleMessage) -> None:
+        if message.type == "error" and not _expected(message.text):
+            page.console_errors.append(message.text)
+
+    page.on("console", record)
     page.set_default_timeout(10_000)
     yield page
     context.close()
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser) -> Iterator[WatchedPage]:
     yield from _page(browser)
 
 
 @pytest.fixture
-def dark_page(browser: Browser) -> Iterator[Page]:
+def dark_page(browser: Browser) -> Iterator[WatchedPage]:
     yield from _page(browser, color_scheme="dark")
 
 
 @pytest.fixture
-def no_js_page(browser: Browser) -> Iterator[Page]:
+def no_js_page(browser: Browser) -> Iterator[WatchedPage]:
     yield from _page(browser, java_script_enabled=False)
 
 

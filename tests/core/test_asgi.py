@@ -20,7 +20,13 @@ def test_daphne_serves_pages_and_static_files(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     daphne = Path(sys.executable).parent / "daphne"
-    server = subprocess.Popen([str(daphne), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):

@@ -53,7 +53,14 @@ def test_every_view_says_who_may_use_it():
                 stack.extend((p, prefix + str(item.pattern)) for p in item.url_patterns)
             elif getattr(item.callback, "login_required", True) is False:
                 public.add(prefix + str(item.pattern))
-    assert {"", "search/", "courses/<slug:course_slug>/", "courses/<slug:course_slug>/<slug:note_slug>/", "accounts/signup/", "accounts/login/"} <= public
+    assert {
+        "",
+        "search/",
+        "courses/<slug:course_slug>/",
+        "courses/<slug:course_slug>/<slug:note_slug>/",
+        "accounts/signup/",
+        "accounts/login/",
+    } <= public
     assert "accounts/profile/" not in public
 
 
@@ -66,8 +73,12 @@ def test_check_deploy_is_clean_with_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

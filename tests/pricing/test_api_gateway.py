@@ -48,7 +48,9 @@ def test_rest_transfer_gb_is_binary_and_priced_exactly():
 # Metering units ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("size_kb", "units"), [("0", 1), ("0.5", 1), ("12", 1), ("512", 1), ("512.01", 2), ("513", 2), ("1024", 2), ("1025", 3), ("10240", 20)])
+@pytest.mark.parametrize(
+    ("size_kb", "units"), [("0", 1), ("0.5", 1), ("12", 1), ("512", 1), ("512.01", 2), ("513", 2), ("1024", 2), ("1025", 3), ("10240", 20)]
+)
 def test_http_requests_count_once_per_started_512_kb(size_kb, units):
     assert calc.metered_units(Decimal(size_kb), TABLE["http"]["metering_kb"]) == units
     assert bill(api_type="http", requests=1_000_000, request_size_kb=size_kb).total == Decimal(units)
@@ -100,8 +102,12 @@ def test_rest_tiers(requests, expected):
 
 def test_rest_tier_lines_name_their_range():
     labels = [line.label for line in bill(api_type="rest", requests=21_000_000_000).lines]
-    assert labels == ["REST API requests, first 333 million", "REST API requests, 333 million to 1 billion",
-                      "REST API requests, 1 billion to 20 billion", "REST API requests, over 20 billion"]  # fmt: skip
+    assert labels == [
+        "REST API requests, first 333 million",
+        "REST API requests, 333 million to 1 billion",
+        "REST API requests, 1 billion to 20 billion",
+        "REST API requests, over 20 billion",
+    ]
 
 
 def test_websocket_message_tiers():
@@ -122,7 +128,9 @@ def test_rest_transfer_out_tiers_start_after_10_tb():
 # Cache, free tier, rounding ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("size", "hours", "amount"), [("0.5", 730, "14.60"), ("1.6", 730, "27.74"), ("237", 744, "2827.20"), ("6.1", 1, "0.20")])
+@pytest.mark.parametrize(
+    ("size", "hours", "amount"), [("0.5", 730, "14.60"), ("1.6", 730, "27.74"), ("237", 744, "2827.20"), ("6.1", 1, "0.20")]
+)
 def test_cache_is_billed_by_the_hour(size, hours, amount):
     estimate = bill(api_type="rest", requests=0, cache_gb=size, cache_hours=hours)
     assert amounts(estimate) == [Decimal(amount)]
@@ -203,7 +211,9 @@ def test_only_rest_apis_have_a_cache(api_type):
 
 def test_every_problem_is_named_at_once():
     assert errors(api_type="soap", requests=-1, message_size_kb=200, cache_gb="2", colour="red") == {
-        "colour": ["unknown input (allowed: api_type, cache_gb, cache_hours, connection_minutes, free_tier, message_size_kb, messages, request_size_kb, requests, response_size_kb)"],
+        "colour": [
+            "unknown input (allowed: api_type, cache_gb, cache_hours, connection_minutes, free_tier, message_size_kb, messages, request_size_kb, requests, response_size_kb)"
+        ],
         "api_type": ["must be one of http, rest, websocket"],
         "requests": ["must be at least 0"],
         "message_size_kb": ["must be at most 128"],

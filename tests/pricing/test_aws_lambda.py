@@ -25,9 +25,17 @@ def amounts(estimate) -> dict[str, Decimal]:
 def test_module_names_its_service_and_the_inputs_of_the_issue():
     assert (aws_lambda.SERVICE, aws_lambda.TITLE) == ("lambda", "AWS Lambda")
     assert [f.name for f in aws_lambda.FIELDS] == [
-        "architecture", "requests", "duration_ms", "memory_mb", "ephemeral_storage_mb", "free_tier",
-        "provisioned_concurrency", "pc_hours", "pc_requests", "pc_duration_ms",
-    ]  # fmt: skip
+        "architecture",
+        "requests",
+        "duration_ms",
+        "memory_mb",
+        "ephemeral_storage_mb",
+        "free_tier",
+        "provisioned_concurrency",
+        "pc_hours",
+        "pc_requests",
+        "pc_duration_ms",
+    ]
 
 
 def test_defaults_follow_the_issue():
@@ -63,9 +71,15 @@ def test_aws_example_3_million_requests_of_120_ms_at_1536_mb_costs_2_73():
 
 def test_aws_example_provisioned_concurrency_costs_19_96():
     estimate = bill(
-        requests=2_500_000, duration_ms=120, memory_mb=1536, free_tier=True,
-        provisioned_concurrency=100, pc_hours=8, pc_requests=500_000, pc_duration_ms=100,
-    )  # fmt: skip
+        requests=2_500_000,
+        duration_ms=120,
+        memory_mb=1536,
+        free_tier=True,
+        provisioned_concurrency=100,
+        pc_hours=8,
+        pc_requests=500_000,
+        pc_duration_ms=100,
+    )
     assert amounts(estimate) == {
         "Requests": Decimal("0.40"),
         "Duration": Decimal("0.83"),
@@ -111,8 +125,9 @@ def test_free_tier_switch_off_bills_every_request_and_second():
 
 
 def test_free_requests_cover_provisioned_requests_but_free_seconds_do_not():
-    estimate = bill(requests=0, duration_ms=100, memory_mb=1024, provisioned_concurrency=10, pc_hours=1,
-                    pc_requests=100_000, pc_duration_ms=100)  # fmt: skip
+    estimate = bill(
+        requests=0, duration_ms=100, memory_mb=1024, provisioned_concurrency=10, pc_hours=1, pc_requests=100_000, pc_duration_ms=100
+    )
     lines = {line.label: line for line in estimate.lines}
     assert lines["Requests"].amount == 0
     assert lines["Duration on provisioned concurrency"].quantity == 10_000  # all of it billed
@@ -126,13 +141,23 @@ def test_provisioned_concurrency_is_billed_in_five_minute_steps(pc_hours, billed
 
 
 def test_arm_is_priced_with_its_own_rates():
-    estimate = bill(requests=2_500_000, duration_ms=120, memory_mb=1536, architecture="arm64",
-                    provisioned_concurrency=100, pc_hours=8, pc_requests=500_000, pc_duration_ms=100)  # fmt: skip
+    estimate = bill(
+        requests=2_500_000,
+        duration_ms=120,
+        memory_mb=1536,
+        architecture="arm64",
+        provisioned_concurrency=100,
+        pc_hours=8,
+        pc_requests=500_000,
+        pc_duration_ms=100,
+    )
     # 50,000 × $0.0000133334 = $0.66667; 4,320,000 × $0.0000033334 = $14.400288; 75,000 × $0.0000077778 = $0.583335
     assert amounts(estimate) == {
-        "Requests": Decimal("0.40"), "Duration": Decimal("0.67"),
-        "Provisioned concurrency": Decimal("14.40"), "Duration on provisioned concurrency": Decimal("0.58"),
-    }  # fmt: skip
+        "Requests": Decimal("0.40"),
+        "Duration": Decimal("0.67"),
+        "Provisioned concurrency": Decimal("14.40"),
+        "Duration on provisioned concurrency": Decimal("0.58"),
+    }
 
 
 def test_x86_duration_tiers_apply_after_the_free_tier():
@@ -203,18 +228,20 @@ def test_provisioned_requests_cannot_exceed_what_the_concurrency_can_serve():
 
 # --- properties ----------------------------------------------------------------------------------
 
-workloads = st.fixed_dictionaries({
-    "architecture": st.sampled_from(["x86_64", "arm64"]),
-    "requests": st.integers(0, 10**11),
-    "duration_ms": st.decimals(0, 900_000, places=2),
-    "memory_mb": st.integers(128, 10_240),
-    "ephemeral_storage_mb": st.integers(512, 10_240),
-    "free_tier": st.booleans(),
-    "provisioned_concurrency": st.integers(0, 2_000),
-    "pc_hours": st.decimals(0, 744, places=2),
-    "pc_requests": st.one_of(st.just(0), st.integers(0, 10**7)),
-    "pc_duration_ms": st.decimals(0, 900_000, places=2),
-})  # fmt: skip
+workloads = st.fixed_dictionaries(
+    {
+        "architecture": st.sampled_from(["x86_64", "arm64"]),
+        "requests": st.integers(0, 10**11),
+        "duration_ms": st.decimals(0, 900_000, places=2),
+        "memory_mb": st.integers(128, 10_240),
+        "ephemeral_storage_mb": st.integers(512, 10_240),
+        "free_tier": st.booleans(),
+        "provisioned_concurrency": st.integers(0, 2_000),
+        "pc_hours": st.decimals(0, 744, places=2),
+        "pc_requests": st.one_of(st.just(0), st.integers(0, 10**7)),
+        "pc_duration_ms": st.decimals(0, 900_000, places=2),
+    }
+)
 
 
 def valid(raw: dict[str, object]) -> bool:
@@ -231,8 +258,22 @@ def test_total_is_never_negative(raw):
     assert bill(**raw).total >= 0
 
 
-@given(workloads, st.sampled_from(["requests", "duration_ms", "memory_mb", "ephemeral_storage_mb", "provisioned_concurrency",
-                                   "pc_hours", "pc_requests", "pc_duration_ms"]), st.integers(1, 10**6))  # fmt: skip
+@given(
+    workloads,
+    st.sampled_from(
+        [
+            "requests",
+            "duration_ms",
+            "memory_mb",
+            "ephemeral_storage_mb",
+            "provisioned_concurrency",
+            "pc_hours",
+            "pc_requests",
+            "pc_duration_ms",
+        ]
+    ),
+    st.integers(1, 10**6),
+)
 def test_total_never_drops_when_usage_grows(raw, name, more):
     grown = {**raw, name: Decimal(raw[name]) + more}
     assume(valid(raw) and valid(grown))

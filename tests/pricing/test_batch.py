@@ -100,8 +100,12 @@ def test_spot_at_the_on_demand_price_saves_nothing():
 
 def test_on_fargate_it_is_fargates_bill_plus_nothing():
     estimate = bill(compute="fargate", **FARGATE_EXAMPLE)
-    assert amounts(estimate) == {"vCPU": Decimal("1.01"), "Memory": Decimal("0.22"), "Ephemeral storage": Decimal("0.03"),
-                                 "AWS Batch": Decimal("0.00")}  # fmt: skip
+    assert amounts(estimate) == {
+        "vCPU": Decimal("1.01"),
+        "Memory": Decimal("0.22"),
+        "Ephemeral storage": Decimal("0.03"),
+        "AWS Batch": Decimal("0.00"),
+    }
     assert estimate.total == Decimal("1.26")
     assert estimate.service == "batch"
     on_fargate = fargate.estimate(parse(fargate.FIELDS, FARGATE_EXAMPLE, check=fargate.check), FARGATE_TABLE)
@@ -159,13 +163,15 @@ def test_ec2_inputs_ignore_fargate_defaults():
 
 # --- properties ----------------------------------------------------------------------------------
 
-fleets = st.fixed_dictionaries({
-    "compute": st.sampled_from(["ec2", "spot"]),
-    "instance_type": st.sampled_from(batch.INSTANCE_TYPES),
-    "instances": st.integers(1, 10_000),
-    "hours": st.decimals(0, 744, places=4),
-    "spot_hourly": st.decimals(0, 1, places=4),
-})  # fmt: skip
+fleets = st.fixed_dictionaries(
+    {
+        "compute": st.sampled_from(["ec2", "spot"]),
+        "instance_type": st.sampled_from(batch.INSTANCE_TYPES),
+        "instances": st.integers(1, 10_000),
+        "hours": st.decimals(0, 744, places=4),
+        "spot_hourly": st.decimals(0, 1, places=4),
+    }
+)
 
 
 def valid(raw: dict[str, object]) -> bool:

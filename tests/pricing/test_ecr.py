@@ -55,8 +55,12 @@ def test_transfer_out_tiers(egress, free, expected):
 
 def test_transfer_tier_lines_name_their_range():
     labels = [line.label for line in bill(storage_gb=0, internet_egress_gb=200_000, free_egress_gb=0).lines]
-    assert labels == ["Transfer out to the internet, first 10 TB", "Transfer out to the internet, 10 TB to 50 TB",
-                      "Transfer out to the internet, 50 TB to 150 TB", "Transfer out to the internet, over 150 TB"]  # fmt: skip
+    assert labels == [
+        "Transfer out to the internet, first 10 TB",
+        "Transfer out to the internet, 10 TB to 50 TB",
+        "Transfer out to the internet, 50 TB to 150 TB",
+        "Transfer out to the internet, over 150 TB",
+    ]
 
 
 @pytest.mark.parametrize("free_tier", [False, True])

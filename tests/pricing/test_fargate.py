@@ -3,6 +3,7 @@ sizes and their messages, properties, and word problems."""
 
 import random
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -13,8 +14,15 @@ from studyapp.pricing.money import InputError, parse
 from tests.pricing.helpers import calculator
 
 TABLE, bill, errors = calculator(fargate)
-EXAMPLE = {"os": "linux", "architecture": "x86_64", "tasks": 5 * 30, "duration_seconds": 10 * 60, "vcpu": 1, "memory_gb": 2,
-           "ephemeral_storage_gb": 30}  # fmt: skip
+EXAMPLE = {
+    "os": "linux",
+    "architecture": "x86_64",
+    "tasks": 5 * 30,
+    "duration_seconds": 10 * 60,
+    "vcpu": 1,
+    "memory_gb": 2,
+    "ephemeral_storage_gb": 30,
+}
 
 
 def amounts(estimate) -> dict[str, Decimal]:
@@ -27,9 +35,16 @@ def amounts(estimate) -> dict[str, Decimal]:
 def test_module_names_its_service_and_the_inputs_of_the_issue():
     assert (fargate.SERVICE, fargate.TITLE) == ("fargate", "AWS Fargate")
     assert [f.name for f in fargate.FIELDS] == [
-        "os", "architecture", "tasks", "duration_seconds", "vcpu", "memory_gb", "ephemeral_storage_gb", "spot",
+        "os",
+        "architecture",
+        "tasks",
+        "duration_seconds",
+        "vcpu",
+        "memory_gb",
+        "ephemeral_storage_gb",
+        "spot",
         "spot_discount_percent",
-    ]  # fmt: skip
+    ]
 
 
 def test_defaults_follow_the_issue():
@@ -84,7 +99,10 @@ def test_runs_are_billed_per_second_with_the_minimum_of_their_os(os, duration, b
 
 
 def test_minimum_is_explained_in_a_note():
-    assert "Each 30 s run is billed as 60 s (the one-minute minimum on Linux)." in bill(tasks=1, duration_seconds=30, vcpu=1, memory_gb=2).notes
+    assert (
+        "Each 30 s run is billed as 60 s (the one-minute minimum on Linux)."
+        in bill(tasks=1, duration_seconds=30, vcpu=1, memory_gb=2).notes
+    )
 
 
 def test_twenty_gb_of_storage_are_included():
@@ -164,7 +182,9 @@ def test_windows_rules_are_all_named_at_once():
 
 
 def test_field_problems_are_all_named_at_once():
-    assert errors(os="macos", tasks=-1, duration_seconds=0, vcpu="one", memory_gb=2, ephemeral_storage_gb=201, spot_discount_percent=101) == {
+    assert errors(
+        os="macos", tasks=-1, duration_seconds=0, vcpu="one", memory_gb=2, ephemeral_storage_gb=201, spot_discount_percent=101
+    ) == {
         "os": ["must be one of linux, windows"],
         "tasks": ["must be at least 0"],
         "duration_seconds": ["must be at least 1"],
@@ -181,16 +201,23 @@ WINDOWS_SIZES = [("1", "2"), ("2", "16"), ("4", "9")]
 
 
 def workload(os: str, architectures: list[str], sizes: list[tuple[str, str]], spot: st.SearchStrategy[bool]) -> st.SearchStrategy[dict]:
-    return st.fixed_dictionaries({
-        "os": st.just(os),
-        "architecture": st.sampled_from(architectures),
-        "tasks": st.integers(0, 10**6),
-        "duration_seconds": st.decimals(1, 30 * 24 * 3600, places=1),
-        "size": st.sampled_from(sizes),
-        "ephemeral_storage_gb": st.integers(20, 190),
-        "spot": spot,
-        "spot_discount_percent": st.decimals(0, 100, places=1),
-    }).map(lambda d: {**{k: v for k, v in d.items() if k != "size"}, "vcpu": d["size"][0], "memory_gb": d["size"][1]})  # fmt: skip
+    return st.fixed_dictionaries(
+        {
+            "os": st.just(os),
+            "architecture": st.sampled_from(architectures),
+            "tasks": st.integers(0, 10**6),
+            "duration_seconds": st.decimals(1, 30 * 24 * 3600, places=1),
+            "size": st.sampled_from(sizes),
+            "ephemeral_storage_gb": st.integers(20, 190),
+            "spot": spot,
+            "spot_discount_percent": st.decimals(0, 100, places=1),
+        }
+    ).map(_spread_size)
+
+
+def _spread_size(d: dict[str, Any]) -> dict[str, Any]:
+    """A drawn ``size`` (vCPU, memory) as the two inputs it stands for."""
+    return {**{k: v for k, v in d.items() if k != "size"}, "vcpu": d["size"][0], "memory_gb": d["size"][1]}
 
 
 linux_workloads = workload("linux", ["x86_64", "arm64"], SIZES, st.booleans())

@@ -36,7 +36,10 @@ def test_command_prints_the_estimate_as_json():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("fargate", "--input", '{"vcpu": 0.25, "memory_gb": 8, "tasks": 1, "duration_seconds": 60}'), "memory_gb: 0.25 vCPU allows 0.5, 1 or 2 GB"),
+        (
+            ("fargate", "--input", '{"vcpu": 0.25, "memory_gb": 8, "tasks": 1, "duration_seconds": 60}'),
+            "memory_gb: 0.25 vCPU allows 0.5, 1 or 2 GB",
+        ),
         (("lambda", "--input", "{not json"), "--input: not valid JSON"),
         (("lambda", "--input", "[1, 2]"), "--input: must be a JSON object"),
         (("ec2", "--input", "{}"), "service: unknown service 'ec2'"),
@@ -51,7 +54,7 @@ def test_command_refuses_bad_input_with_exit_code_2(args, message):
 
 
 def test_command_names_every_problem_on_its_own_line():
-    code, _, err = run("lambda", "--input", '{"requests": -5, "memory_mb": 99999, "colour": "red"}')
+    _, _, err = run("lambda", "--input", '{"requests": -5, "memory_mb": 99999, "colour": "red"}')
     lines = err.splitlines()
     assert any(line.startswith("requests:") for line in lines)
     assert any(line.startswith("memory_mb:") for line in lines)
@@ -127,7 +130,10 @@ def test_note_embeds_its_calculator_lazily_and_without_javascript(client, settin
     body = page.content.decode()
     assert 'id="calculator-lambda"' in body and 'hx-trigger="revealed"' in body  # loaded when scrolled to
     assert 'name="calc" value="lambda"' in body
-    submitted = client.get("/courses/compute/lambda/", {"calc": "lambda", **{k: str(v).lower() if isinstance(v, bool) else v for k, v in LAMBDA_EXAMPLE.items()}})
+    submitted = client.get(
+        "/courses/compute/lambda/",
+        {"calc": "lambda", **{k: str(v).lower() if isinstance(v, bool) else v for k, v in LAMBDA_EXAMPLE.items()}},
+    )
     assertContains(submitted, "$2.73")  # the same page, with the bill, no script needed
 
 

@@ -15,9 +15,15 @@ from tests.pricing.helpers import calculator
 TABLE, bill, errors = calculator(calc)
 
 MONTHLY = {  # the reference's table: with public IPv4, IPv6-only
-    "nano": ("5.00", "3.50"), "micro": ("7.00", "5.00"), "small": ("12.00", "10.00"), "medium": ("24.00", "20.00"),
-    "large": ("44.00", "40.00"), "xlarge": ("84.00", "80.00"), "2xlarge": ("164.00", "160.00"), "4xlarge": ("384.00", "380.00"),
-}  # fmt: skip
+    "nano": ("5.00", "3.50"),
+    "micro": ("7.00", "5.00"),
+    "small": ("12.00", "10.00"),
+    "medium": ("24.00", "20.00"),
+    "large": ("44.00", "40.00"),
+    "xlarge": ("84.00", "80.00"),
+    "2xlarge": ("164.00", "160.00"),
+    "4xlarge": ("384.00", "380.00"),
+}
 
 
 def amounts(estimate) -> list[Decimal]:
@@ -67,7 +73,7 @@ def test_hours_are_capped_at_the_monthly_price():
 )
 def test_extras(raw, line):
     estimate = bill(**raw)
-    assert [l.formula for l in estimate.lines] == [line]
+    assert [item.formula for item in estimate.lines] == [line]
     assert "No bundle chosen: only the extras are billed." in estimate.notes
 
 

@@ -6,9 +6,18 @@ import pytest
 from fsrs import Card, Rating, Scheduler, State
 
 from studyapp.srs.scheduler import (
-    NEW, Memory, Settings, day_start, format_interval, fuzz_range, next_day_start, preview, retrievability,
-    review, study_day,
-)  # fmt: skip
+    NEW,
+    Memory,
+    Settings,
+    day_start,
+    format_interval,
+    fuzz_range,
+    next_day_start,
+    preview,
+    retrievability,
+    review,
+    study_day,
+)
 
 NOW = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
 PLAIN = Settings(fuzz=False)
@@ -112,7 +121,15 @@ def test_retrievability_matches_fsrs():
     memory = review(NEW, 4, now=NOW, settings=PLAIN)
     later = NOW + timedelta(days=3)
     expected = Scheduler(enable_fuzzing=False).get_card_retrievability(
-        Card(card_id=1, state=State.Review, step=None, stability=memory.stability, difficulty=memory.difficulty, due=memory.due, last_review=NOW),
+        Card(
+            card_id=1,
+            state=State.Review,
+            step=None,
+            stability=memory.stability,
+            difficulty=memory.difficulty,
+            due=memory.due,
+            last_review=NOW,
+        ),
         current_datetime=later,
     )
     assert retrievability(memory, now=later, settings=PLAIN) == pytest.approx(expected)
@@ -152,8 +169,15 @@ def test_memory_round_trips_through_a_dict():
 
 @pytest.mark.parametrize(
     ("interval", "label"),
-    [(timedelta(seconds=30), "30s"), (timedelta(minutes=10), "10m"), (timedelta(hours=3), "3h"), (timedelta(days=1), "1d"),
-     (timedelta(days=4), "4d"), (timedelta(days=45), "1.5mo"), (timedelta(days=400), "1.1y")],
-)  # fmt: skip
+    [
+        (timedelta(seconds=30), "30s"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=3), "3h"),
+        (timedelta(days=1), "1d"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=45), "1.5mo"),
+        (timedelta(days=400), "1.1y"),
+    ],
+)
 def test_interval_labels(interval, label):
     assert format_interval(interval) == label

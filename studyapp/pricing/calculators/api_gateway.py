@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from studyapp.pricing.money import CENT, Estimate, Field, InputError, Line, line, money, number, price_text, split_tiers, to_cents
+from studyapp.pricing.money import CENT, Estimate, Field, InputError, Line, dec, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "api_gateway"
@@ -26,27 +26,93 @@ NAMES = {"http": "an HTTP API", "rest": "a REST API", "websocket": "a WebSocket 
 CACHE_SIZES = ("0", "0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 FIELDS = (
-    Field(name="api_type", label="API type", kind="choice", default="http", choices=API_TYPES,
-          help="http (cheapest, requests metered in 512 KB units), rest (request tiers, data transfer out, optional cache) or websocket (messages and connection minutes)."),
-    Field(name="requests", label="Requests a month", kind="int", default=1_000_000, minimum=Decimal(0), maximum=Decimal(10**13),
-          help="API calls received in the month (HTTP and REST APIs)."),
-    Field(name="request_size_kb", label="Request size (KB)", kind="decimal", default=Decimal(1), minimum=Decimal(0), maximum=Decimal(10_240),
-          help="HTTP APIs count each request once per started 512 KB: a 513 KB request counts as 2. REST requests are priced the same whatever their size."),
-    Field(name="response_size_kb", label="Response size (KB)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=Decimal(10_240),
-          help="REST APIs: data transferred out per call, billed per GB (KB ÷ 1,024²)."),
-    Field(name="cache_gb", label="Cache size (GB)", kind="choice", default="0", choices=CACHE_SIZES,
-          help="REST APIs only: a stage cache of one of these sizes, billed by the hour; 0 for none."),
-    Field(name="cache_hours", label="Cache hours", kind="int", default=730, minimum=Decimal(0), maximum=Decimal(744),
-          help="Hours the cache runs in the month: 730 is the month of AWS's calculator, 744 a 31-day month."),
-    Field(name="messages", label="Messages a month", kind="int", default=1_000_000, minimum=Decimal(0), maximum=Decimal(10**13),
-          help="WebSocket APIs: messages sent and received in the month."),
-    Field(name="message_size_kb", label="Message size (KB)", kind="decimal", default=Decimal(1), minimum=Decimal(0), maximum=Decimal(128),
-          help="WebSocket messages count once per started 32 KB: a 33 KB message counts as 2."),
-    Field(name="connection_minutes", label="Connection minutes", kind="int", default=0, minimum=Decimal(0), maximum=Decimal(10**13),
-          help="WebSocket APIs: minutes clients stay connected in the month (clients × minutes each)."),
-    Field(name="free_tier", label="Free tier", kind="bool", default=False,
-          help="The 12-month free tier: 1 million HTTP or REST calls, 1 million WebSocket messages and 750,000 connection minutes a month. Off by default: accounts created from 15 July 2025 get credits instead."),
-)  # fmt: skip
+    Field(
+        name="api_type",
+        label="API type",
+        kind="choice",
+        default="http",
+        choices=API_TYPES,
+        help="http (cheapest, requests metered in 512 KB units), rest (request tiers, data transfer out, optional cache) or websocket (messages and connection minutes).",
+    ),
+    Field(
+        name="requests",
+        label="Requests a month",
+        kind="int",
+        default=1_000_000,
+        minimum=Decimal(0),
+        maximum=Decimal(10**13),
+        help="API calls received in the month (HTTP and REST APIs).",
+    ),
+    Field(
+        name="request_size_kb",
+        label="Request size (KB)",
+        kind="decimal",
+        default=Decimal(1),
+        minimum=Decimal(0),
+        maximum=Decimal(10_240),
+        help="HTTP APIs count each request once per started 512 KB: a 513 KB request counts as 2. REST requests are priced the same whatever their size.",
+    ),
+    Field(
+        name="response_size_kb",
+        label="Response size (KB)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=Decimal(10_240),
+        help="REST APIs: data transferred out per call, billed per GB (KB ÷ 1,024²).",
+    ),
+    Field(
+        name="cache_gb",
+        label="Cache size (GB)",
+        kind="choice",
+        default="0",
+        choices=CACHE_SIZES,
+        help="REST APIs only: a stage cache of one of these sizes, billed by the hour; 0 for none.",
+    ),
+    Field(
+        name="cache_hours",
+        label="Cache hours",
+        kind="int",
+        default=730,
+        minimum=Decimal(0),
+        maximum=Decimal(744),
+        help="Hours the cache runs in the month: 730 is the month of AWS's calculator, 744 a 31-day month.",
+    ),
+    Field(
+        name="messages",
+        label="Messages a month",
+        kind="int",
+        default=1_000_000,
+        minimum=Decimal(0),
+        maximum=Decimal(10**13),
+        help="WebSocket APIs: messages sent and received in the month.",
+    ),
+    Field(
+        name="message_size_kb",
+        label="Message size (KB)",
+        kind="decimal",
+        default=Decimal(1),
+        minimum=Decimal(0),
+        maximum=Decimal(128),
+        help="WebSocket messages count once per started 32 KB: a 33 KB message counts as 2.",
+    ),
+    Field(
+        name="connection_minutes",
+        label="Connection minutes",
+        kind="int",
+        default=0,
+        minimum=Decimal(0),
+        maximum=Decimal(10**13),
+        help="WebSocket APIs: minutes clients stay connected in the month (clients × minutes each).",
+    ),
+    Field(
+        name="free_tier",
+        label="Free tier",
+        kind="bool",
+        default=False,
+        help="The 12-month free tier: 1 million HTTP or REST calls, 1 million WebSocket messages and 750,000 connection minutes a month. Off by default: accounts created from 15 July 2025 get credits instead.",
+    ),
+)
 
 
 def check(values: dict[str, object]) -> dict[str, list[str]]:
@@ -67,56 +133,112 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
 
 
 def _http(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bool) -> tuple[list[Line], list[str]]:
-    notes = ["An HTTP API is billed per request, metered in 512 KB units; it has no cache, and the response, message and connection inputs don't apply."]
-    metered, head = _metered(values["requests"], values["request_size_kb"], prices["metering_kb"], "request", "HTTP", notes)
-    lines = _free_then_tiers("HTTP API requests", head, metered, prices["free_requests"] if free_tier else Decimal(0),
-                             prices["request_tiers"], "upto_requests", "price_per_million", unit="requests", notes=notes)  # fmt: skip
+    notes = [
+        "An HTTP API is billed per request, metered in 512 KB units; it has no cache, and the response, message and connection inputs don't apply."
+    ]
+    metered, head = _metered(dec(values["requests"]), dec(values["request_size_kb"]), prices["metering_kb"], "request", "HTTP", notes)
+    lines = _free_then_tiers(
+        "HTTP API requests",
+        head,
+        metered,
+        prices["free_requests"] if free_tier else Decimal(0),
+        prices["request_tiers"],
+        "upto_requests",
+        "price_per_million",
+        unit="requests",
+        notes=notes,
+    )
     return lines, notes
 
 
 def _rest(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bool) -> tuple[list[Line], list[str]]:
     notes = ["A REST API is billed per request whatever its size, plus data transfer out and an optional cache."]
-    requests = Decimal(int(values["requests"]))  # type: ignore[call-overload]
-    lines = _free_then_tiers("REST API requests", f"{number(requests)} requests", requests, prices["free_requests"] if free_tier else Decimal(0),
-                             prices["request_tiers"], "upto_requests", "price_per_million", unit="requests", notes=notes)  # fmt: skip
-    response: Decimal = values["response_size_kb"]  # type: ignore[assignment]
+    requests = dec(values["requests"])
+    lines = _free_then_tiers(
+        "REST API requests",
+        f"{number(requests)} requests",
+        requests,
+        prices["free_requests"] if free_tier else Decimal(0),
+        prices["request_tiers"],
+        "upto_requests",
+        "price_per_million",
+        unit="requests",
+        notes=notes,
+    )
+    response = dec(values["response_size_kb"])
     if requests and response:
         kb = requests * response
         gb = kb / KB_PER_GB
         head = f"{number(requests)} responses × {number(response)} KB = {number(kb)} KB ÷ 1,024² {_gb(gb)}"
-        lines += _tiers("Data transfer out", head, gb, prices["transfer_out_tiers"], "upto_gb", "price_per_gb", unit="GB", per=Decimal(1),
-                        show=_gb_amount, span=_tb_span)  # fmt: skip
-        notes.append(f"Data transfer out is priced per GB ({price_text(prices['transfer_out_tiers'][0]['price_per_gb'])} for the first 10 TB), as in AWS's example: the AWS-wide 100 GB of free transfer out a month is not taken off.")
+        lines += _tiers(
+            "Data transfer out",
+            head,
+            gb,
+            prices["transfer_out_tiers"],
+            "upto_gb",
+            "price_per_gb",
+            unit="GB",
+            per=Decimal(1),
+            show=_gb_amount,
+            span=_tb_span,
+        )
+        notes.append(
+            f"Data transfer out is priced per GB ({price_text(prices['transfer_out_tiers'][0]['price_per_gb'])} for the first 10 TB), as in AWS's example: the AWS-wide 100 GB of free transfer out a month is not taken off."
+        )
     cache = Decimal(str(values["cache_gb"]))
-    hours = Decimal(int(values["cache_hours"]))  # type: ignore[call-overload]
+    hours = dec(values["cache_hours"])
     if cache and hours:
         offered = {tier["size_gb"]: tier["price_per_hour"] for tier in prices["cache"]}
         if cache not in offered:
             raise InputError({"cache_gb": [f"this region offers {', '.join(number(size) for size in offered)} GB"]})
         hourly = offered[cache]
         amount = to_cents(hours * hourly)
-        lines.append(line(f"Cache ({number(cache)} GB)", hours, "hours", hourly,
-                          formula=f"{number(hours)} hours × {price_text(hourly)} per hour = {money(amount)}"))  # fmt: skip
+        lines.append(
+            line(
+                f"Cache ({number(cache)} GB)",
+                hours,
+                "hours",
+                hourly,
+                formula=f"{number(hours)} hours × {price_text(hourly)} per hour = {money(amount)}",
+            )
+        )
         notes.append("The cache is billed for every hour it exists, whether or not it is used; the free tier doesn't cover it.")
     return lines, notes
 
 
 def _websocket(values: Mapping[str, object], prices: Mapping[str, Any], free_tier: bool) -> tuple[list[Line], list[str]]:
     notes = ["A WebSocket API is billed per message, metered in 32 KB units, and per connection minute; the request inputs don't apply."]
-    metered, head = _metered(values["messages"], values["message_size_kb"], prices["metering_kb"], "message", "WebSocket", notes)
-    lines = _free_then_tiers("WebSocket messages", head, metered, prices["free_messages"] if free_tier else Decimal(0),
-                             prices["message_tiers"], "upto_messages", "price_per_million", unit="messages", notes=notes)  # fmt: skip
-    minutes = Decimal(int(values["connection_minutes"]))  # type: ignore[call-overload]
+    metered, head = _metered(dec(values["messages"]), dec(values["message_size_kb"]), prices["metering_kb"], "message", "WebSocket", notes)
+    lines = _free_then_tiers(
+        "WebSocket messages",
+        head,
+        metered,
+        prices["free_messages"] if free_tier else Decimal(0),
+        prices["message_tiers"],
+        "upto_messages",
+        "price_per_million",
+        unit="messages",
+        notes=notes,
+    )
+    minutes = dec(values["connection_minutes"])
     tier = [{"price_per_million": prices["connection_minutes_price_per_million"]}]
-    lines += _free_then_tiers("Connection minutes", f"{number(minutes)} minutes", minutes, prices["free_connection_minutes"] if free_tier else Decimal(0),
-                              tier, "upto_minutes", "price_per_million", unit="minutes", notes=notes)  # fmt: skip
+    lines += _free_then_tiers(
+        "Connection minutes",
+        f"{number(minutes)} minutes",
+        minutes,
+        prices["free_connection_minutes"] if free_tier else Decimal(0),
+        tier,
+        "upto_minutes",
+        "price_per_million",
+        unit="minutes",
+        notes=notes,
+    )
     return lines, notes
 
 
-def _metered(count: object, size: Decimal, unit_kb: Decimal, noun: str, api: str, notes: list[str]) -> tuple[Decimal, str]:
+def _metered(count: Decimal, size: Decimal, unit_kb: Decimal, noun: str, api: str, notes: list[str]) -> tuple[Decimal, str]:
     """Requests (or messages) as billed, each counted once per started ``unit_kb``; and the bill line's
     head. A note says so when a size spans more than one unit."""
-    count = Decimal(int(count))  # type: ignore[call-overload]
     units = metered_units(size, unit_kb)
     metered = count * units
     head = f"{number(count)} {noun}s"
@@ -134,8 +256,18 @@ def metered_units(size_kb: Decimal, unit_kb: Decimal) -> int:
 # Tiers ---------------------------------------------------------------------------------------
 
 
-def _free_then_tiers(label: str, head: str, quantity: Decimal, free: Decimal, tiers: Sequence[Mapping[str, Any]], upto: str, price: str, *,
-                     unit: str, notes: list[str]) -> list[Line]:  # fmt: skip
+def _free_then_tiers(
+    label: str,
+    head: str,
+    quantity: Decimal,
+    free: Decimal,
+    tiers: Sequence[Mapping[str, Any]],
+    upto: str,
+    price: str,
+    *,
+    unit: str,
+    notes: list[str],
+) -> list[Line]:
     """Take the free amount off ``quantity`` (described by ``head``), then price the rest per million in tiers."""
     if not quantity:
         return []
@@ -146,8 +278,19 @@ def _free_then_tiers(label: str, head: str, quantity: Decimal, free: Decimal, ti
     return _tiers(label, head, quantity - used, tiers, upto, price, unit=unit, per=MILLION, show=number, span=_count_span)
 
 
-def _tiers(label: str, head: str, quantity: Decimal, tiers: Sequence[Mapping[str, Any]], upto: str, price: str, *, unit: str, per: Decimal,
-           show: Callable[[Decimal], str], span: Callable[[Decimal, Decimal | None], str]) -> list[Line]:  # fmt: skip
+def _tiers(
+    label: str,
+    head: str,
+    quantity: Decimal,
+    tiers: Sequence[Mapping[str, Any]],
+    upto: str,
+    price: str,
+    *,
+    unit: str,
+    per: Decimal,
+    show: Callable[[Decimal], str],
+    span: Callable[[Decimal, Decimal | None], str],
+) -> list[Line]:
     """One line per tier that ``quantity`` reaches (each tier runs up to its cumulative ``upto``);
     a quantity within the first tier is one line carrying the whole ``head``."""
     basis = "per million" if per == MILLION else f"per {unit}"
@@ -160,8 +303,16 @@ def _tiers(label: str, head: str, quantity: Decimal, tiers: Sequence[Mapping[str
     for index, (start, take, tier) in enumerate(bands):
         amount = to_cents(take * tier[price] / per)
         step = f"{head}: first {show(take)}" if index == 0 else f"next {show(take)}"
-        lines.append(line(f"{label}, {span(start, tier.get(upto))}", take, unit, tier[price], per=per,
-                          formula=f"{step} {unit} × {price_text(tier[price])} {basis} = {money(amount)}"))  # fmt: skip
+        lines.append(
+            line(
+                f"{label}, {span(start, tier.get(upto))}",
+                take,
+                unit,
+                tier[price],
+                per=per,
+                formula=f"{step} {unit} × {price_text(tier[price])} {basis} = {money(amount)}",
+            )
+        )
     return lines
 
 
@@ -216,14 +367,31 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
         transfer = price_text(table["rest"]["transfer_out_tiers"][0]["price_per_gb"])
         cache = rng.choice(["0", "0", *(number(tier["size_gb"]) for tier in table["rest"]["cache"][:3])])
         cache_text = "no cache" if cache == "0" else f"a {cache} GB cache running all month (730 hours)"
-        text = (f"A REST API serves {millions} million calls a month with {response} KB responses (data transfer out at {transfer} per GB), "
-                f"{cache_text}, {free_text}. What is the monthly bill?")  # fmt: skip
-        return text, {"api_type": "rest", "requests": millions * 1_000_000, "response_size_kb": response, "cache_gb": cache, "cache_hours": 730, "free_tier": free_tier}
+        text = (
+            f"A REST API serves {millions} million calls a month with {response} KB responses (data transfer out at {transfer} per GB), "
+            f"{cache_text}, {free_text}. What is the monthly bill?"
+        )
+        return text, {
+            "api_type": "rest",
+            "requests": millions * 1_000_000,
+            "response_size_kb": response,
+            "cache_gb": cache,
+            "cache_hours": 730,
+            "free_tier": free_tier,
+        }
     millions = rng.choice((2, 10, 50, 300))
     size = rng.choice((1, 20, 32, 40, 100))
     clients = rng.choice((100, 1_000, 5_000))
     hours = rng.choice((1, 8, 24))
     minutes = clients * hours * 60 * 30
-    text = (f"A WebSocket chat API carries {millions} million messages a month of {size} KB each; {number(clients)} clients stay connected "
-            f"{hours} hour{'s' if hours > 1 else ''} a day for 30 days; {free_text}. What is the monthly bill?")  # fmt: skip
-    return text, {"api_type": "websocket", "messages": millions * 1_000_000, "message_size_kb": size, "connection_minutes": minutes, "free_tier": free_tier}
+    text = (
+        f"A WebSocket chat API carries {millions} million messages a month of {size} KB each; {number(clients)} clients stay connected "
+        f"{hours} hour{'s' if hours > 1 else ''} a day for 30 days; {free_text}. What is the monthly bill?"
+    )
+    return text, {
+        "api_type": "websocket",
+        "messages": millions * 1_000_000,
+        "message_size_kb": size,
+        "connection_minutes": minutes,
+        "free_tier": free_tier,
+    }

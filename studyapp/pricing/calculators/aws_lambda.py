@@ -27,27 +27,91 @@ MS_PER_S = Decimal(1000)
 S_PER_HOUR = Decimal(3600)
 
 FIELDS: tuple[Field, ...] = (
-    Field(name="architecture", label="Architecture", kind="choice", default="x86_64", choices=("x86_64", "arm64"),
-          help="x86_64 or arm64 (Graviton, cheaper per GB-second)."),
-    Field(name="requests", label="Requests (on demand)", kind="int", default=0, minimum=Decimal(0),
-          help="Invocations a month, not counting those served by provisioned concurrency."),
-    Field(name="duration_ms", label="Duration (ms)", kind="decimal", default=Decimal(100), minimum=Decimal(0), maximum=Decimal(900_000),
-          help="Average time per on-demand invocation; billed rounded up to the millisecond (timeout ≤ 900 s)."),
-    Field(name="memory_mb", label="Memory (MB)", kind="int", default=128, minimum=Decimal(128), maximum=Decimal(10_240),
-          help="128 to 10,240 MB in 1 MB steps; 1,024 MB is 1 GB."),
-    Field(name="ephemeral_storage_mb", label="Ephemeral storage (MB)", kind="int", default=512,
-          minimum=Decimal(512), maximum=Decimal(10_240), help="/tmp size; the first 512 MB are included."),
-    Field(name="free_tier", label="Free tier", kind="bool", default=True,
-          help="1 million requests and 400,000 GB-seconds a month, every month."),
-    Field(name="provisioned_concurrency", label="Provisioned concurrency", kind="int", default=0, minimum=Decimal(0),
-          help="Execution environments kept warm (0: none)."),
-    Field(name="pc_hours", label="Provisioned concurrency hours", kind="decimal", default=Decimal(0),
-          minimum=Decimal(0), maximum=Decimal(744), help="Hours it is enabled in the month; billed in 5-minute steps."),
-    Field(name="pc_requests", label="Requests on provisioned concurrency", kind="int", default=0, minimum=Decimal(0),
-          help="Invocations served by provisioned concurrency (not counted in requests)."),
-    Field(name="pc_duration_ms", label="Duration on provisioned concurrency (ms)", kind="decimal", default=Decimal(0),
-          minimum=Decimal(0), maximum=Decimal(900_000), help="Average time per invocation served by provisioned concurrency."),
-)  # fmt: skip
+    Field(
+        name="architecture",
+        label="Architecture",
+        kind="choice",
+        default="x86_64",
+        choices=("x86_64", "arm64"),
+        help="x86_64 or arm64 (Graviton, cheaper per GB-second).",
+    ),
+    Field(
+        name="requests",
+        label="Requests (on demand)",
+        kind="int",
+        default=0,
+        minimum=Decimal(0),
+        help="Invocations a month, not counting those served by provisioned concurrency.",
+    ),
+    Field(
+        name="duration_ms",
+        label="Duration (ms)",
+        kind="decimal",
+        default=Decimal(100),
+        minimum=Decimal(0),
+        maximum=Decimal(900_000),
+        help="Average time per on-demand invocation; billed rounded up to the millisecond (timeout ≤ 900 s).",
+    ),
+    Field(
+        name="memory_mb",
+        label="Memory (MB)",
+        kind="int",
+        default=128,
+        minimum=Decimal(128),
+        maximum=Decimal(10_240),
+        help="128 to 10,240 MB in 1 MB steps; 1,024 MB is 1 GB.",
+    ),
+    Field(
+        name="ephemeral_storage_mb",
+        label="Ephemeral storage (MB)",
+        kind="int",
+        default=512,
+        minimum=Decimal(512),
+        maximum=Decimal(10_240),
+        help="/tmp size; the first 512 MB are included.",
+    ),
+    Field(
+        name="free_tier",
+        label="Free tier",
+        kind="bool",
+        default=True,
+        help="1 million requests and 400,000 GB-seconds a month, every month.",
+    ),
+    Field(
+        name="provisioned_concurrency",
+        label="Provisioned concurrency",
+        kind="int",
+        default=0,
+        minimum=Decimal(0),
+        help="Execution environments kept warm (0: none).",
+    ),
+    Field(
+        name="pc_hours",
+        label="Provisioned concurrency hours",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=Decimal(744),
+        help="Hours it is enabled in the month; billed in 5-minute steps.",
+    ),
+    Field(
+        name="pc_requests",
+        label="Requests on provisioned concurrency",
+        kind="int",
+        default=0,
+        minimum=Decimal(0),
+        help="Invocations served by provisioned concurrency (not counted in requests).",
+    ),
+    Field(
+        name="pc_duration_ms",
+        label="Duration on provisioned concurrency (ms)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=Decimal(900_000),
+        help="Average time per invocation served by provisioned concurrency.",
+    ),
+)
 
 
 def check(values: dict[str, object]) -> dict[str, list[str]]:
@@ -61,7 +125,8 @@ def check(values: dict[str, object]) -> dict[str, list[str]]:
     duration = dec(values["pc_duration_ms"])
     if concurrency == 0 or hours == 0:
         errors.setdefault("pc_requests", []).append(
-            "requests served by provisioned concurrency need provisioned_concurrency and pc_hours above 0")
+            "requests served by provisioned concurrency need provisioned_concurrency and pc_hours above 0"
+        )
     if duration == 0:
         errors.setdefault("pc_duration_ms", []).append("give the duration of the requests served by provisioned concurrency")
     if not errors:
@@ -105,8 +170,10 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         notes.append(f"The free tier covered {number(free_gb_s)} GB-seconds of on-demand duration.")
     lines.extend(_tiered_duration(gb_seconds - free_gb_s, table["duration_tiers"][arch], usage))
     if dec(values["duration_ms"]) != duration_ms and requests:
-        notes.append(f"Each {number(dec(values['duration_ms']))} ms invocation is billed as {number(duration_ms)} ms "
-                     "(rounded up to the millisecond).")
+        notes.append(
+            f"Each {number(dec(values['duration_ms']))} ms invocation is billed as {number(duration_ms)} ms "
+            "(rounded up to the millisecond)."
+        )
 
     # Provisioned concurrency: configured GB-seconds while enabled, then the duration it serves.
     concurrency = dec(values["provisioned_concurrency"])
@@ -117,22 +184,44 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         enabled_s = (pc_hours * S_PER_HOUR / step).to_integral_value(rounding=ROUND_CEILING) * step
         configured = concurrency * memory_gb * enabled_s
         price = dec(pc[arch]["concurrency_per_gb_second"])
-        lines.append(line("Provisioned concurrency", configured, "GB-s", price, formula=(
-            f"{number(concurrency)} environments × {number(memory_gb)} GB × {number(enabled_s)} s = {number(configured)} GB-s"
-            f" × {price_text(price)} per GB-s = {money(to_cents(configured * price))}")))  # fmt: skip
+        lines.append(
+            line(
+                "Provisioned concurrency",
+                configured,
+                "GB-s",
+                price,
+                formula=(
+                    f"{number(concurrency)} environments × {number(memory_gb)} GB × {number(enabled_s)} s = {number(configured)} GB-s"
+                    f" × {price_text(price)} per GB-s = {money(to_cents(configured * price))}"
+                ),
+            )
+        )
         if enabled_s != pc_hours * S_PER_HOUR:
-            notes.append(f"Provisioned concurrency is billed in {number(step / 60)}-minute steps: {number(pc_hours)} h counts as "
-                         f"{number(enabled_s)} s.")
+            notes.append(
+                f"Provisioned concurrency is billed in {number(step / 60)}-minute steps: {number(pc_hours)} h counts as "
+                f"{number(enabled_s)} s."
+            )
         notes.append("The free tier does not cover provisioned concurrency or its duration.")
     if pc_requests:
         if dec(values["pc_duration_ms"]) != pc_duration_ms:
-            notes.append(f"Each {number(dec(values['pc_duration_ms']))} ms invocation on provisioned concurrency is billed as "
-                         f"{number(pc_duration_ms)} ms.")
+            notes.append(
+                f"Each {number(dec(values['pc_duration_ms']))} ms invocation on provisioned concurrency is billed as "
+                f"{number(pc_duration_ms)} ms."
+            )
         pc_gb_s = pc_requests * pc_duration_ms * dec(values["memory_mb"]) / (MS_PER_S * MB_PER_GB)
         price = dec(table["provisioned_concurrency"][arch]["duration_per_gb_second"])
-        lines.append(line("Duration on provisioned concurrency", pc_gb_s, "GB-s", price, formula=(
-            f"{number(pc_requests)} requests × {number(pc_duration_ms / MS_PER_S)} s × {number(memory_gb)} GB"
-            f" = {number(pc_gb_s)} GB-s × {price_text(price)} per GB-s = {money(to_cents(pc_gb_s * price))}")))  # fmt: skip
+        lines.append(
+            line(
+                "Duration on provisioned concurrency",
+                pc_gb_s,
+                "GB-s",
+                price,
+                formula=(
+                    f"{number(pc_requests)} requests × {number(pc_duration_ms / MS_PER_S)} s × {number(memory_gb)} GB"
+                    f" = {number(pc_gb_s)} GB-s × {price_text(price)} per GB-s = {money(to_cents(pc_gb_s * price))}"
+                ),
+            )
+        )
 
     # Ephemeral storage above the included 512 MB, for every second the function runs.
     storage = table["ephemeral_storage"]
@@ -142,10 +231,19 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         extra_gb = extra_mb / MB_PER_GB
         storage_gb_s = run_s * extra_gb
         price = dec(storage["price_per_gb_second"])
-        lines.append(line("Ephemeral storage", storage_gb_s, "GB-s", price, formula=(
-            f"{number(run_s)} s of run time × {number(extra_gb)} GB above the included "
-            f"{number(dec(storage['included_mb']))} MB = {number(storage_gb_s)} GB-s × {price_text(price)} per GB-s"
-            f" = {money(to_cents(storage_gb_s * price))}")))  # fmt: skip
+        lines.append(
+            line(
+                "Ephemeral storage",
+                storage_gb_s,
+                "GB-s",
+                price,
+                formula=(
+                    f"{number(run_s)} s of run time × {number(extra_gb)} GB above the included "
+                    f"{number(dec(storage['included_mb']))} MB = {number(storage_gb_s)} GB-s × {price_text(price)} per GB-s"
+                    f" = {money(to_cents(storage_gb_s * price))}"
+                ),
+            )
+        )
 
     return Estimate(service=SERVICE, inputs=values, lines=tuple(lines), notes=tuple(notes))
 
@@ -158,8 +256,13 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
     millions = rng.choice((1, 2, 3, 4, 5, 8, 10, 12, 15, 20, 25, 30, 50, 100))
     duration = rng.choice((20, 50, 80, 100, 120, 150, 200, 230, 250, 300, 400, 500, 750, 1000, 2000))
     free_tier = rng.random() < 0.6
-    raw: dict[str, object] = {"architecture": arch, "memory_mb": memory, "requests": millions * 1_000_000,
-                              "duration_ms": duration, "free_tier": free_tier}  # fmt: skip
+    raw: dict[str, object] = {
+        "architecture": arch,
+        "memory_mb": memory,
+        "requests": millions * 1_000_000,
+        "duration_ms": duration,
+        "free_tier": free_tier,
+    }
     what = f"A function on {arch} with {number(memory)} MB"
     kind = rng.choice(("plain", "plain", "storage", "provisioned"))
     if kind == "storage":
@@ -174,8 +277,10 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
         capacity = concurrency * hours * 3600 * 1000 // pc_duration
         pc_requests = rng.choice([n for n in (100_000, 250_000, 500_000, 1_000_000, 2_000_000) if n <= capacity])
         raw |= {"provisioned_concurrency": concurrency, "pc_hours": hours, "pc_requests": pc_requests, "pc_duration_ms": pc_duration}
-        text += (f" on demand; provisioned concurrency of {concurrency} is enabled for {hours} hours and serves another "
-                 f"{number(pc_requests)} requests of {pc_duration} ms")  # fmt: skip
+        text += (
+            f" on demand; provisioned concurrency of {concurrency} is enabled for {hours} hours and serves another "
+            f"{number(pc_requests)} requests of {pc_duration} ms"
+        )
     text += f", free tier {'on' if free_tier else 'off'}: what is the monthly bill?"
     return text, raw
 
@@ -190,15 +295,25 @@ def _tiered_duration(billable: Decimal, tiers: list[dict[str, Decimal]], usage: 
     bands = split_tiers(billable, tiers, "upto_gb_seconds")
     if len(bands) <= 1:
         price = dec((bands[0][2] if bands else tiers[0])["price"])
-        return [line("Duration", billable, "GB-s", price,
-                     formula=f"{usage} × {price_text(price)} per GB-s = {money(to_cents(billable * price))}")]  # fmt: skip
+        return [
+            line(
+                "Duration", billable, "GB-s", price, formula=f"{usage} × {price_text(price)} per GB-s = {money(to_cents(billable * price))}"
+            )
+        ]
     lines = []
     for index, (lower, portion, tier) in enumerate(bands):
         upper, price = tier.get("upto_gb_seconds"), dec(tier["price"])
         words = "first" if index == 0 else "remaining" if index == len(bands) - 1 else "next"
         formula = f"{words} {number(portion)} GB-s × {price_text(price)} per GB-s = {money(to_cents(portion * price))}"
-        lines.append(line(f"Duration, tier {index + 1} ({_range(lower, upper)})", portion, "GB-s", price,
-                          formula=f"{usage}; {formula}" if index == 0 else formula))  # fmt: skip
+        lines.append(
+            line(
+                f"Duration, tier {index + 1} ({_range(lower, upper)})",
+                portion,
+                "GB-s",
+                price,
+                formula=f"{usage}; {formula}" if index == 0 else formula,
+            )
+        )
     return lines
 
 
@@ -208,5 +323,3 @@ def _range(lower: Decimal, upper: Decimal | None) -> str:
 
 def _millions(n: int) -> str:
     return "1 million" if n == 1 else f"{n} million"
-
-

@@ -29,17 +29,41 @@ S_PER_HOUR = Decimal(3600)
 INSTANCE_TYPES = ("t3.medium", "m5.large", "c5.large", "c5.2xlarge", "c5.4xlarge")
 
 EC2_FIELDS: tuple[Field, ...] = (
-    Field(name="compute", label="Compute", kind="choice", default="ec2", choices=("ec2", "spot", "fargate"),
-          help="EC2 On-Demand instances, EC2 Spot instances, or Fargate tasks."),
-    Field(name="instance_type", label="Instance type", kind="choice", default="m5.large", choices=INSTANCE_TYPES,
-          help="For ec2 and spot."),
-    Field(name="instances", label="Instances", kind="int", default=1, minimum=Decimal(1),
-          help="For ec2 and spot: how many instances the compute environment runs."),
-    Field(name="hours", label="Hours per instance", kind="decimal", default=Decimal(730), minimum=Decimal(0),
-          maximum=Decimal(744), help="For ec2 and spot: hours each instance runs in the month; billed per second, 60 s minimum."),
-    Field(name="spot_hourly", label="Spot price per hour", kind="decimal", minimum=Decimal(0), optional=True,
-          help="For spot: the Spot price of the instance type, in dollars an hour (it varies)."),
-)  # fmt: skip
+    Field(
+        name="compute",
+        label="Compute",
+        kind="choice",
+        default="ec2",
+        choices=("ec2", "spot", "fargate"),
+        help="EC2 On-Demand instances, EC2 Spot instances, or Fargate tasks.",
+    ),
+    Field(name="instance_type", label="Instance type", kind="choice", default="m5.large", choices=INSTANCE_TYPES, help="For ec2 and spot."),
+    Field(
+        name="instances",
+        label="Instances",
+        kind="int",
+        default=1,
+        minimum=Decimal(1),
+        help="For ec2 and spot: how many instances the compute environment runs.",
+    ),
+    Field(
+        name="hours",
+        label="Hours per instance",
+        kind="decimal",
+        default=Decimal(730),
+        minimum=Decimal(0),
+        maximum=Decimal(744),
+        help="For ec2 and spot: hours each instance runs in the month; billed per second, 60 s minimum.",
+    ),
+    Field(
+        name="spot_hourly",
+        label="Spot price per hour",
+        kind="decimal",
+        minimum=Decimal(0),
+        optional=True,
+        help="For spot: the Spot price of the instance type, in dollars an hour (it varies).",
+    ),
+)
 # With compute=fargate, Fargate's own inputs (ignored otherwise).
 FARGATE_FIELDS = tuple(dataclasses.replace(f, help=f"For fargate: {f.help[0].lower()}{f.help[1:]}") for f in fargate.FIELDS)
 FIELDS: tuple[Field, ...] = EC2_FIELDS + FARGATE_FIELDS
@@ -60,9 +84,9 @@ def estimate(values: dict[str, object], table: Table, *, fargate_table: Table | 
     compute = str(values["compute"])
     if compute == "fargate":
         on_fargate = fargate.estimate({f.name: values[f.name] for f in fargate.FIELDS}, fargate_table or fargate_prices(table))
-        lines = (*on_fargate.lines, _batch_line(table, "Fargate tasks"))
-        notes = (*on_fargate.notes, "AWS Batch adds $0: the jobs pay only for the Fargate tasks they run on.")
-        return Estimate(service=SERVICE, inputs=values, lines=lines, notes=notes)
+        fargate_lines = (*on_fargate.lines, _batch_line(table, "Fargate tasks"))
+        fargate_notes = (*on_fargate.notes, "AWS Batch adds $0: the jobs pay only for the Fargate tasks they run on.")
+        return Estimate(service=SERVICE, inputs=values, lines=fargate_lines, notes=fargate_notes)
 
     instance_type = str(values["instance_type"])
     on_demand = table["ec2"]["on_demand_hourly"].get(instance_type)
@@ -80,9 +104,11 @@ def estimate(values: dict[str, object], table: Table, *, fargate_table: Table | 
         od = _instance_line("On-Demand", instances, hours, billed_s, dec(on_demand))
         if spot_hourly < on_demand and od.amount:
             saving = od.amount - ec2.amount
-            notes.append(f"On-Demand {instance_type} at {price_text(on_demand)} an hour would cost {money(od.amount)}: "
-                         f"Spot saves {money(saving)} ({number((saving * 100 / od.amount).quantize(Decimal(1)))}%), "
-                         "but AWS can reclaim the instances with two minutes' notice.")  # fmt: skip
+            notes.append(
+                f"On-Demand {instance_type} at {price_text(on_demand)} an hour would cost {money(od.amount)}: "
+                f"Spot saves {money(saving)} ({number((saving * 100 / od.amount).quantize(Decimal(1)))}%), "
+                "but AWS can reclaim the instances with two minutes' notice."
+            )
         else:
             notes.append(f"This Spot price is not below the On-Demand price ({price_text(on_demand)} an hour): no saving.")
     else:
@@ -95,16 +121,17 @@ def fargate_prices(table: Table) -> Table:
     """The Fargate table kept in batch.toml's [fargate] section, as a Table of its own."""
     prices = dict(table["fargate"])
     source = prices.pop("source", table.source)
-    return Table(service=fargate.SERVICE, region=table.region, currency=table.currency, effective=table.effective,
-                 source=source, prices=prices)  # fmt: skip
+    return Table(
+        service=fargate.SERVICE, region=table.region, currency=table.currency, effective=table.effective, source=source, prices=prices
+    )
 
 
 def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
     """A word problem and the inputs that answer it, on EC2 On-Demand, EC2 Spot or Fargate."""
     compute = rng.choice(("ec2", "spot", "fargate"))
     if compute == "fargate":
-        text, raw = fargate.scenario(rng, "An AWS Batch job")
-        return text, {"compute": "fargate", **raw}
+        text, fargate_raw = fargate.scenario(rng, "An AWS Batch job")
+        return text, {"compute": "fargate", **fargate_raw}
     prices = table["ec2"]["on_demand_hourly"]
     instance_type = rng.choice(sorted(prices))
     instances = rng.choice((1, 2, 4, 5, 8, 10, 20))
@@ -118,8 +145,10 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
         share = rng.choice((Decimal("0.3"), Decimal("0.35"), Decimal("0.4")))  # Spot often runs 60-70% below On-Demand
         spot_hourly = (dec(prices[instance_type]) * share).quantize(Decimal("0.0001"))
         raw["spot_hourly"] = str(spot_hourly)
-        text = (f"An AWS Batch compute environment runs {fleet} of {instance_type} on Spot for {hours} hours{each}, "
-                f"at a Spot price of {price_text(spot_hourly)} an hour")  # fmt: skip
+        text = (
+            f"An AWS Batch compute environment runs {fleet} of {instance_type} on Spot for {hours} hours{each}, "
+            f"at a Spot price of {price_text(spot_hourly)} an hour"
+        )
     return f"{text}: what is the monthly bill?", raw
 
 
@@ -138,11 +167,17 @@ def _instance_line(label: str, instances: Decimal, hours: Decimal, billed_s: Dec
     if billed_s != hours * S_PER_HOUR or instances != 1:
         usage += f" {fargate.hours_text(instances * billed_s / S_PER_HOUR)} instance-hours"
     formula = f"{usage} × {price_text(hourly)} per hour = {money(amount)}"
-    return Line(label=label, quantity=instances * billed_s / S_PER_HOUR, unit="instance-hours", unit_price=hourly,
-                amount=amount, formula=formula)  # fmt: skip
+    return Line(
+        label=label, quantity=instances * billed_s / S_PER_HOUR, unit="instance-hours", unit_price=hourly, amount=amount, formula=formula
+    )
 
 
 def _batch_line(table: Table, what: str) -> Line:
     charge = dec(table["service_charge"])
-    return line("AWS Batch", Decimal(1), "month", charge,
-                formula=f"no charge of its own: you pay for the {what} it runs = {money(to_cents(charge))}")
+    return line(
+        "AWS Batch",
+        Decimal(1),
+        "month",
+        charge,
+        formula=f"no charge of its own: you pay for the {what} it runs = {money(to_cents(charge))}",
+    )

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from studyapp.pricing.money import Estimate, Field, Line, line, money, number, price_text, split_tiers, to_cents
+from studyapp.pricing.money import Estimate, Field, Line, dec, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "ecr"
@@ -23,19 +23,59 @@ GB_PER_TB = Decimal(1024)
 LIMIT = Decimal(10**9)
 
 FIELDS = (
-    Field(name="storage_gb", label="Private storage (GB-month)", kind="decimal", default=Decimal(10), minimum=Decimal(0), maximum=LIMIT,
-          help="Images kept in private repositories, averaged over the month."),
-    Field(name="internet_egress_gb", label="Private transfer out to the internet (GB)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=LIMIT,
-          help="Image pulls from private repositories to outside AWS (or another region). Pulls by compute in the same region are free."),
-    Field(name="free_egress_gb", label="Free transfer out left (GB)", kind="decimal", default=Decimal(100), minimum=Decimal(0), maximum=Decimal(100),
-          help="AWS gives 100 GB of transfer out to the internet free each month, shared by all services: enter what is left of it for ECR."),
-    Field(name="public_storage_gb", label="Public storage (GB-month)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=LIMIT,
-          help="Images in public repositories: 50 GB-month free every month, always."),
-    Field(name="public_anonymous_egress_gb", label="Public anonymous pulls (GB)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=Decimal(500),
-          help="Transfer out of public repositories to anonymous users: free, up to a quota of 500 GB a month (users signed in to AWS get 5 TB)."),
-    Field(name="free_tier", label="Free tier", kind="bool", default=False,
-          help="The 12-month free tier for new accounts: 500 MB-month of private storage. Off by default: accounts created from 15 July 2025 get credits instead. The public allowances apply either way."),
-)  # fmt: skip
+    Field(
+        name="storage_gb",
+        label="Private storage (GB-month)",
+        kind="decimal",
+        default=Decimal(10),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Images kept in private repositories, averaged over the month.",
+    ),
+    Field(
+        name="internet_egress_gb",
+        label="Private transfer out to the internet (GB)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Image pulls from private repositories to outside AWS (or another region). Pulls by compute in the same region are free.",
+    ),
+    Field(
+        name="free_egress_gb",
+        label="Free transfer out left (GB)",
+        kind="decimal",
+        default=Decimal(100),
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+        help="AWS gives 100 GB of transfer out to the internet free each month, shared by all services: enter what is left of it for ECR.",
+    ),
+    Field(
+        name="public_storage_gb",
+        label="Public storage (GB-month)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Images in public repositories: 50 GB-month free every month, always.",
+    ),
+    Field(
+        name="public_anonymous_egress_gb",
+        label="Public anonymous pulls (GB)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=Decimal(500),
+        help="Transfer out of public repositories to anonymous users: free, up to a quota of 500 GB a month (users signed in to AWS get 5 TB).",
+    ),
+    Field(
+        name="free_tier",
+        label="Free tier",
+        kind="bool",
+        default=False,
+        help="The 12-month free tier for new accounts: 500 MB-month of private storage. Off by default: accounts created from 15 July 2025 get credits instead. The public allowances apply either way.",
+    ),
+)
 
 
 def check(values: dict[str, object]) -> dict[str, list[str]]:
@@ -48,20 +88,22 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
     lines: list[Line] = []
     notes: list[str] = []
 
-    storage: Decimal = values["storage_gb"]  # type: ignore[assignment]
+    storage = dec(values["storage_gb"])
     if storage:
         head = f"{number(storage)} GB-month"
         if values["free_tier"]:
             free_mb: Decimal = table["private_free_tier"]["storage_mb_month"]
             used = min(free_mb / MB_PER_GB, storage)
             head += f" − {number(used)} free ({number(free_mb)} MB ÷ 1,024) = {number(storage - used)}"
-            notes.append(f"The free tier covered {number(used)} GB-month of private storage ({number(free_mb)} MB-month, for the first 12 months).")
+            notes.append(
+                f"The free tier covered {number(used)} GB-month of private storage ({number(free_mb)} MB-month, for the first 12 months)."
+            )
             storage -= used
         lines.append(_line("Private storage", head, storage, "GB-month", price))
 
-    egress: Decimal = values["internet_egress_gb"]  # type: ignore[assignment]
+    egress = dec(values["internet_egress_gb"])
     if egress:
-        free: Decimal = values["free_egress_gb"]  # type: ignore[assignment]
+        free = dec(values["free_egress_gb"])
         used = min(free, egress)
         head = f"{number(egress)} GB"
         if used:
@@ -70,18 +112,25 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         lines += _tiers("Transfer out to the internet", head, egress - used, table["transfer_out_tiers"])
 
     public = table["public_free"]
-    public_storage: Decimal = values["public_storage_gb"]  # type: ignore[assignment]
+    public_storage = dec(values["public_storage_gb"])
     if public_storage:
         used = min(public["storage_gb_month"], public_storage)
         head = f"{number(public_storage)} GB-month − {number(used)} free = {number(public_storage - used)}"
         lines.append(_line("Public storage", head, public_storage - used, "GB-month", price))
         notes.append(f"Public repositories keep {number(public['storage_gb_month'])} GB-month free every month, for every account.")
 
-    anonymous: Decimal = values["public_anonymous_egress_gb"]  # type: ignore[assignment]
+    anonymous = dec(values["public_anonymous_egress_gb"])
     if anonymous:
         quota = public["anonymous_transfer_out_gb"]
-        lines.append(line("Public transfer out (anonymous)", anonymous, "GB", Decimal(0),
-                          formula=f"{number(anonymous)} GB, within the {number(quota)} GB a month free to anonymous users = $0.00"))  # fmt: skip
+        lines.append(
+            line(
+                "Public transfer out (anonymous)",
+                anonymous,
+                "GB",
+                Decimal(0),
+                formula=f"{number(anonymous)} GB, within the {number(quota)} GB a month free to anonymous users = $0.00",
+            )
+        )
 
     notes.append("Pushing images in, and pulling them to compute in the same region, is free.")
     return Estimate(service=SERVICE, inputs=values, lines=tuple(lines), notes=tuple(notes))
@@ -126,13 +175,23 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
     parts = [f"A team keeps {storage} GB of images in private ECR repositories"]
     if egress:
         parts.append(f"developers pull {number(egress)} GB a month from them to laptops over the internet")
-        parts.append("the account's 100 GB of free transfer out is unused elsewhere" if free_left else "other services already use the account's 100 GB of free transfer out")
+        parts.append(
+            "the account's 100 GB of free transfer out is unused elsewhere"
+            if free_left
+            else "other services already use the account's 100 GB of free transfer out"
+        )
     else:
         parts.append("only ECS tasks in the same region pull from them")
     if public_storage:
         parts.append(f"they also publish {public_storage} GB of images in a public repository, pulled anonymously {anonymous} GB a month")
     parts.append("the private free tier applies (first 12 months)" if free_tier else "no free tier")
     text = "; ".join(parts) + ". What is the monthly ECR bill?"
-    raw: dict[str, object] = {"storage_gb": storage, "internet_egress_gb": egress, "free_egress_gb": free_left,
-                              "public_storage_gb": public_storage, "public_anonymous_egress_gb": anonymous, "free_tier": free_tier}  # fmt: skip
+    raw: dict[str, object] = {
+        "storage_gb": storage,
+        "internet_egress_gb": egress,
+        "free_egress_gb": free_left,
+        "public_storage_gb": public_storage,
+        "public_anonymous_egress_gb": anonymous,
+        "free_tier": free_tier,
+    }
     return text, raw

@@ -37,30 +37,86 @@ LISTED = {Decimal("0.25")}  # sizes given as a list rather than a range
 WINDOWS_VCPU = (Decimal(1), Decimal(2), Decimal(4))
 
 FIELDS: tuple[Field, ...] = (
-    Field(name="os", label="Operating system", kind="choice", default="linux", choices=("linux", "windows"),
-          help="Linux, or Windows (x86_64 only, with a per-vCPU licence fee)."),
-    Field(name="architecture", label="Architecture", kind="choice", default="x86_64", choices=("x86_64", "arm64"),
-          help="x86_64 or arm64 (Graviton, Linux only, cheaper)."),
-    Field(name="tasks", label="Task runs", kind="int", default=150, minimum=Decimal(0),
-          help="Task runs in the month (5 a day for 30 days: 150)."),
-    Field(name="duration_seconds", label="Duration of each run (s)", kind="decimal", default=Decimal(600), minimum=Decimal(1),
-          maximum=Decimal(31 * 24 * 3600),
-          help="From image pull to task end; billed per second, at least 60 s on Linux and 300 s on Windows."),
-    Field(name="vcpu", label="vCPU", kind="decimal", default=Decimal(1), choices=tuple(number(v) for v in TASK_SIZES),
-          help="0.25, 0.5, 1, 2, 4, 8 or 16 (Windows: 1, 2 or 4)."),
-    Field(name="memory_gb", label="Memory (GB)", kind="decimal", default=Decimal(2), minimum=Decimal("0.5"), maximum=Decimal(120),
-          help="Allowed sizes depend on the vCPU: 1 vCPU allows 2 to 8 GB."),
-    Field(name="ephemeral_storage_gb", label="Ephemeral storage (GB)", kind="int", default=20, minimum=Decimal(20),
-          maximum=Decimal(200), help="20 GB are included; up to 200 GB."),
-    Field(name="spot", label="Fargate Spot", kind="bool", default=False,
-          help="Spare capacity at a discount, interruptible with two minutes' notice (Linux only)."),
-    Field(name="spot_discount_percent", label="Spot discount (%)", kind="decimal", default=Decimal(70),
-          minimum=Decimal(0), maximum=Decimal(100), help="The Spot price varies; AWS quotes up to 70% off."),
-)  # fmt: skip
+    Field(
+        name="os",
+        label="Operating system",
+        kind="choice",
+        default="linux",
+        choices=("linux", "windows"),
+        help="Linux, or Windows (x86_64 only, with a per-vCPU licence fee).",
+    ),
+    Field(
+        name="architecture",
+        label="Architecture",
+        kind="choice",
+        default="x86_64",
+        choices=("x86_64", "arm64"),
+        help="x86_64 or arm64 (Graviton, Linux only, cheaper).",
+    ),
+    Field(
+        name="tasks",
+        label="Task runs",
+        kind="int",
+        default=150,
+        minimum=Decimal(0),
+        help="Task runs in the month (5 a day for 30 days: 150).",
+    ),
+    Field(
+        name="duration_seconds",
+        label="Duration of each run (s)",
+        kind="decimal",
+        default=Decimal(600),
+        minimum=Decimal(1),
+        maximum=Decimal(31 * 24 * 3600),
+        help="From image pull to task end; billed per second, at least 60 s on Linux and 300 s on Windows.",
+    ),
+    Field(
+        name="vcpu",
+        label="vCPU",
+        kind="decimal",
+        default=Decimal(1),
+        choices=tuple(number(v) for v in TASK_SIZES),
+        help="0.25, 0.5, 1, 2, 4, 8 or 16 (Windows: 1, 2 or 4).",
+    ),
+    Field(
+        name="memory_gb",
+        label="Memory (GB)",
+        kind="decimal",
+        default=Decimal(2),
+        minimum=Decimal("0.5"),
+        maximum=Decimal(120),
+        help="Allowed sizes depend on the vCPU: 1 vCPU allows 2 to 8 GB.",
+    ),
+    Field(
+        name="ephemeral_storage_gb",
+        label="Ephemeral storage (GB)",
+        kind="int",
+        default=20,
+        minimum=Decimal(20),
+        maximum=Decimal(200),
+        help="20 GB are included; up to 200 GB.",
+    ),
+    Field(
+        name="spot",
+        label="Fargate Spot",
+        kind="bool",
+        default=False,
+        help="Spare capacity at a discount, interruptible with two minutes' notice (Linux only).",
+    ),
+    Field(
+        name="spot_discount_percent",
+        label="Spot discount (%)",
+        kind="decimal",
+        default=Decimal(70),
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+        help="The Spot price varies; AWS quotes up to 70% off.",
+    ),
+)
 
 
 def allowed_memory(vcpu: Decimal) -> str:
-    """"0.25 vCPU allows 0.5, 1 or 2 GB", "8 vCPU allows 16 to 60 GB in 4 GB steps"."""
+    """What a vCPU size allows, such as "0.25 vCPU allows 0.5, 1 or 2 GB" or "8 vCPU allows 16 to 60 GB in 4 GB steps"."""
     sizes = TASK_SIZES[vcpu]
     if vcpu in LISTED:
         *first, last = (number(s) for s in sizes)
@@ -115,7 +171,9 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         tag = " (Spot)" if discount else ""
         lines = [
             _line(f"vCPU{tag}", tasks * billed * vcpu, f"{run} × {number(vcpu)} vCPU", "vCPU-hour", dec(prices["vcpu_hour"]), discount),
-            _line(f"Memory{tag}", tasks * billed * memory_gb, f"{run} × {number(memory_gb)} GB", "GB-hour", dec(prices["gb_hour"]), discount),
+            _line(
+                f"Memory{tag}", tasks * billed * memory_gb, f"{run} × {number(memory_gb)} GB", "GB-hour", dec(prices["gb_hour"]), discount
+            ),
         ]
         if "os_licence_vcpu_hour" in prices:
             licence = dec(prices["os_licence_vcpu_hour"])
@@ -132,10 +190,12 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
     else:
         notes.append(f"The first {number(included)} GB of ephemeral storage are included.")
     if spot:
-        on_demand = sum((l.amount for l in compute_lines(Decimal(0))), Decimal(0))
-        with_spot = sum((l.amount for l in lines[:2]), Decimal(0))
-        notes.append(f"Fargate Spot at {number(discount)}% off: vCPU and memory cost {money(with_spot)} instead of "
-                     f"{money(on_demand)} on demand, saving {money(on_demand - with_spot)}; it can be interrupted.")  # fmt: skip
+        on_demand = sum((item.amount for item in compute_lines(Decimal(0))), Decimal(0))
+        with_spot = sum((item.amount for item in lines[:2]), Decimal(0))
+        notes.append(
+            f"Fargate Spot at {number(discount)}% off: vCPU and memory cost {money(with_spot)} instead of "
+            f"{money(on_demand)} on demand, saving {money(on_demand - with_spot)}; it can be interrupted."
+        )
     return Estimate(service=SERVICE, inputs=values, lines=tuple(lines), notes=tuple(notes))
 
 
@@ -177,8 +237,22 @@ def scenario(rng: random.Random, subject: str) -> tuple[str, dict[str, object]]:
 
 
 def _common_sizes() -> list[tuple[str, str]]:
-    return [("0.25", "0.5"), ("0.25", "1"), ("0.5", "1"), ("0.5", "2"), ("1", "2"), ("1", "4"), ("2", "4"), ("2", "8"),
-            ("4", "8"), ("4", "16"), ("8", "16"), ("8", "32"), ("16", "32"), ("16", "64")]  # fmt: skip
+    return [
+        ("0.25", "0.5"),
+        ("0.25", "1"),
+        ("0.5", "1"),
+        ("0.5", "2"),
+        ("1", "2"),
+        ("1", "4"),
+        ("2", "4"),
+        ("2", "8"),
+        ("4", "8"),
+        ("4", "16"),
+        ("8", "16"),
+        ("8", "32"),
+        ("16", "32"),
+        ("16", "64"),
+    ]
 
 
 def _spoken(seconds: int) -> str:
@@ -204,11 +278,9 @@ def _line(label: str, unit_seconds: Decimal, usage: str, unit: str, list_price: 
 
 
 def hours_text(hours: Decimal) -> str:
-    """"= 25" when exact in six decimals, otherwise "≈ 1.016667"."""
+    """ "= 25" when exact in six decimals, otherwise "≈ 1.016667"."""
     try:
         short = hours.quantize(Decimal("0.000001"))
     except InvalidOperation:  # too many digits for six decimals: a whole number is close enough
         return f"≈ {number(hours.to_integral_value())}"
     return f"= {number(hours)}" if short == hours else f"≈ {number(short)}"
-
-

@@ -9,7 +9,7 @@ unattached static IPs) are billed. Each line is rounded to the cent, then the li
 import random
 from decimal import Decimal
 
-from studyapp.pricing.money import Estimate, Field, InputError, Line, line, money, number, price_text, to_cents
+from studyapp.pricing.money import Estimate, Field, InputError, Line, dec, line, money, number, price_text, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "lightsail"
@@ -19,21 +19,67 @@ BUNDLES = ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4x
 LIMIT = Decimal(10**7)
 
 FIELDS = (
-    Field(name="bundle", label="Instance bundle", kind="choice", choices=BUNDLES, optional=True,
-          help="Linux bundles from nano (2 vCPU, 0.5 GB) to 4xlarge (16 vCPU, 64 GB). Leave empty to price only the extras."),
-    Field(name="ipv6_only", label="IPv6 only", kind="bool", default=False,
-          help="IPv6-only bundles cost less than those with a public IPv4 address."),
-    Field(name="hours", label="Hours", kind="int", optional=True, minimum=Decimal(0), maximum=Decimal(744),
-          help="Whole hours the instance exists this month (stopped still counts, until it is deleted), billed at the monthly price ÷ 744 per hour. Leave empty for the whole month."),
-    Field(name="snapshot_gb", label="Snapshots (GB-month)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=LIMIT,
-          help="Instance and disk snapshots kept, averaged over the month."),
-    Field(name="block_storage_gb", label="Block storage (GB-month)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=LIMIT,
-          help="Extra disks attached to instances, averaged over the month."),
-    Field(name="extra_transfer_gb", label="Transfer over the allowance (GB)", kind="decimal", default=Decimal(0), minimum=Decimal(0), maximum=LIMIT,
-          help="Data transfer out beyond what the bundle includes (1 TB for nano up to 8 TB for 4xlarge)."),
-    Field(name="unattached_static_ip_hours", label="Unattached static IP hours", kind="int", default=0, minimum=Decimal(0), maximum=LIMIT,
-          help="Hours static IPs sit unattached to a running instance (an attached one is free); several IPs add up."),
-)  # fmt: skip
+    Field(
+        name="bundle",
+        label="Instance bundle",
+        kind="choice",
+        choices=BUNDLES,
+        optional=True,
+        help="Linux bundles from nano (2 vCPU, 0.5 GB) to 4xlarge (16 vCPU, 64 GB). Leave empty to price only the extras.",
+    ),
+    Field(
+        name="ipv6_only",
+        label="IPv6 only",
+        kind="bool",
+        default=False,
+        help="IPv6-only bundles cost less than those with a public IPv4 address.",
+    ),
+    Field(
+        name="hours",
+        label="Hours",
+        kind="int",
+        optional=True,
+        minimum=Decimal(0),
+        maximum=Decimal(744),
+        help="Whole hours the instance exists this month (stopped still counts, until it is deleted), billed at the monthly price ÷ 744 per hour. Leave empty for the whole month.",
+    ),
+    Field(
+        name="snapshot_gb",
+        label="Snapshots (GB-month)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Instance and disk snapshots kept, averaged over the month.",
+    ),
+    Field(
+        name="block_storage_gb",
+        label="Block storage (GB-month)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Extra disks attached to instances, averaged over the month.",
+    ),
+    Field(
+        name="extra_transfer_gb",
+        label="Transfer over the allowance (GB)",
+        kind="decimal",
+        default=Decimal(0),
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Data transfer out beyond what the bundle includes (1 TB for nano up to 8 TB for 4xlarge).",
+    ),
+    Field(
+        name="unattached_static_ip_hours",
+        label="Unattached static IP hours",
+        kind="int",
+        default=0,
+        minimum=Decimal(0),
+        maximum=LIMIT,
+        help="Hours static IPs sit unattached to a running instance (an attached one is free); several IPs add up.",
+    ),
+)
 
 
 def check(values: dict[str, object]) -> dict[str, list[str]]:
@@ -48,10 +94,17 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
     if bundle:
         if bundle not in table["bundles"]:
             raise InputError({"bundle": [f"this region offers {', '.join(table['bundles'])}"]})
-        hours = None if values["hours"] is None else Decimal(values["hours"])  # type: ignore[arg-type]
+        hours = None if values["hours"] is None else dec(values["hours"])
         lines.append(_instance(str(bundle), bool(values["ipv6_only"]), hours, table, notes))
     else:
-        notes.append("No bundle chosen: only the extras are billed." + (" Hours and IPv6-only apply to an instance, so they are unused." if values["hours"] is not None or values["ipv6_only"] else ""))
+        notes.append(
+            "No bundle chosen: only the extras are billed."
+            + (
+                " Hours and IPv6-only apply to an instance, so they are unused."
+                if values["hours"] is not None or values["ipv6_only"]
+                else ""
+            )
+        )
 
     extras = (
         ("Snapshots", "snapshot_gb", "GB-month", "snapshot_price_per_gb_month"),
@@ -60,12 +113,14 @@ def estimate(values: dict[str, object], table: Table) -> Estimate:
         ("Unattached static IP", "unattached_static_ip_hours", "hours", "unattached_static_ip_price_per_hour"),
     )
     for label, name, unit, key in extras:
-        quantity = Decimal(values[name])  # type: ignore[arg-type]
+        quantity = dec(values[name])
         if quantity:
             price: Decimal = table[key]
             amount = to_cents(quantity * price)
             per = unit.removesuffix("s")
-            lines.append(line(label, quantity, unit, price, formula=f"{number(quantity)} {unit} × {price_text(price)} per {per} = {money(amount)}"))
+            lines.append(
+                line(label, quantity, unit, price, formula=f"{number(quantity)} {unit} × {price_text(price)} per {per} = {money(amount)}")
+            )
     if values["unattached_static_ip_hours"]:
         notes.append("A static IP attached to a running instance is free; it is billed only while unattached.")
     return Estimate(service=SERVICE, inputs=values, lines=tuple(lines), notes=tuple(notes))
@@ -75,7 +130,9 @@ def _instance(bundle: str, ipv6_only: bool, hours: Decimal | None, table: Table,
     spec = table["bundles"][bundle]
     monthly: Decimal = spec["ipv6_monthly" if ipv6_only else "monthly"]
     label = f"Instance ({bundle}, {'IPv6 only' if ipv6_only else 'public IPv4'})"
-    notes.append(f"{bundle}: {number(spec['vcpu'])} vCPU, {number(spec['ram_gb'])} GB RAM, {number(spec['ssd_gb'])} GB SSD and {number(spec['transfer_tb'])} TB of transfer out a month included.")
+    notes.append(
+        f"{bundle}: {number(spec['vcpu'])} vCPU, {number(spec['ram_gb'])} GB RAM, {number(spec['ssd_gb'])} GB SSD and {number(spec['transfer_tb'])} TB of transfer out a month included."
+    )
     if hours is None:
         return line(label, Decimal(1), "month", monthly, formula=f"1 month × {money(monthly)} per month = {money(monthly)}")
     per_month: Decimal = table["hours_per_month"]
@@ -85,11 +142,11 @@ def _instance(bundle: str, ipv6_only: bool, hours: Decimal | None, table: Table,
     formula = f"{number(hours)} hours × ({money(monthly)} ÷ {number(per_month)}) per hour = {money(amount)}"
     if exact > monthly:
         formula += f" (capped at the monthly {money(monthly)})"
-    notes.append(f"Billed by the hour at {money(monthly)} ÷ {number(per_month)} = {price_text(hourly)} per hour (rounded for display), never more than {money(monthly)} a month; a stopped instance is billed until it is deleted.")
+    notes.append(
+        f"Billed by the hour at {money(monthly)} ÷ {number(per_month)} = {price_text(hourly)} per hour (rounded for display), never more than {money(monthly)} a month; a stopped instance is billed until it is deleted."
+    )
     # Built directly: the amount comes from the exact product, the unit price is rounded for display.
     return Line(label=label, quantity=hours, unit="hours", unit_price=hourly, amount=amount, formula=formula)
-
-
 
 
 def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
@@ -101,8 +158,10 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
     extra = rng.choice((0, 0, 50, 200))
     static_ip = rng.choice((0, 0, 24, 100))
     address = "IPv6-only" if ipv6_only else "public IPv4"
-    parts = [f"A {bundle} Lightsail instance ({address}) "
-             + ("runs the whole month" if hours is None else f"exists for {hours} hours this month, then is deleted")]  # fmt: skip
+    parts = [
+        f"A {bundle} Lightsail instance ({address}) "
+        + ("runs the whole month" if hours is None else f"exists for {hours} hours this month, then is deleted")
+    ]
     if snapshots:
         parts.append(f"it keeps {snapshots} GB of snapshots")
     if extra:
@@ -110,7 +169,13 @@ def problem(rng: random.Random, table: Table) -> tuple[str, dict[str, object]]:
     if static_ip:
         parts.append(f"a static IP sits unattached for {static_ip} hours")
     text = "; ".join(parts) + ". What is the monthly bill?"
-    raw: dict[str, object] = {"bundle": bundle, "ipv6_only": ipv6_only, "snapshot_gb": snapshots, "extra_transfer_gb": extra, "unattached_static_ip_hours": static_ip}
+    raw: dict[str, object] = {
+        "bundle": bundle,
+        "ipv6_only": ipv6_only,
+        "snapshot_gb": snapshots,
+        "extra_transfer_gb": extra,
+        "unattached_static_ip_hours": static_ip,
+    }
     if hours is not None:
         raw["hours"] = hours
     return text, raw

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             self._fail([f"--input: not valid JSON ({error.msg} at character {error.pos})"])
         if not isinstance(raw, dict):
-            self._fail(["--input: must be a JSON object such as {\"requests\": 3000000}"])
+            self._fail(['--input: must be a JSON object such as {"requests": 3000000}'])
         try:
             estimate = registry.calculate(service, raw, region=region)
         except registry.UnknownService as error:
