@@ -38,9 +38,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get(
-        "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else ""
-    ).split(",")
+    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "").split(",")
     if h.strip()
 ]
 
@@ -58,6 +56,7 @@ INSTALLED_APPS = [
     "channels",
     "studyapp.core",
     "studyapp.accounts",
+    "studyapp.questions",
     "studyapp.content",
     "studyapp.srs",
     "studyapp.quizzes",
@@ -142,6 +141,12 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 STUDYAPP_CONTENT_DIR = Path(os.environ.get("STUDYAPP_CONTENT_DIR", BASE_DIR / "content"))
+
+# The built-in mock exam (studyapp.quizzes.services.mock_quiz): CLF-C02's format unless overridden
+# here, key by key: "questions" (65), "minutes" (90), "grace_seconds" (10, answers still taken after
+# the clock for slow networks) and "weights" (exam domain -> share; default the exam guide's
+# 24/30/34/12 %). The tests shorten the clock; a school could weight the domains its course covers.
+STUDYAPP_MOCK: dict[str, object] = {}
 
 # ---------------------------------------------------------------------------
 # Accounts

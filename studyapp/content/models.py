@@ -1,4 +1,5 @@
-"""Rows derived from the course files. Only :mod:`studyapp.content.sync` writes them.
+"""Rows derived from the course files. Only :mod:`studyapp.content.sync` writes them (questions
+themselves live in :mod:`studyapp.questions`; content keeps where each one sits).
 
 Learner state (reviews, attempts) points at cards and questions and never writes them; rows that
 leave the files are *retired* (``retired_at`` set), never deleted, so that state is never lost.
@@ -123,69 +124,30 @@ class Card(models.Model):
         return f"{self.note.get_absolute_url()}#{self.section_anchor}" if self.section_anchor else self.note.get_absolute_url()
 
 
-class QuestionOrigin(models.TextChoices):
-    CONTENT = "content", "Course notes"
-    AUTHORED = "authored", "Authored in the browser"
+class QuestionPlacement(models.Model):
+    """Where a question of the bank sits in the course: its topic and, for a question written in the
+    notes, its note, section and place in reading order. Authored questions have a topic and no note.
+    The question itself (wording, versions, status) belongs to :mod:`studyapp.questions`."""
 
-
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "Single answer"
-    MULTIPLE = "multiple", "Multiple response"
-    TRUEFALSE = "truefalse", "True or false"
-
-
-class Question(models.Model):
-    """A question of the bank. Its wording lives in versions; attempts keep the version they showed.
-
-    Questions from the notes have ``origin=content`` and a note; authored ones come from the editor.
-    """
-
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
-    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="questions", null=True, blank=True)
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
-    origin = models.CharField(max_length=10, choices=QuestionOrigin.choices, default=QuestionOrigin.CONTENT)
-    source_key = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
-    domain = models.CharField(max_length=10)
-    tags = models.JSONField(default=list)
+    question = models.OneToOneField("questions.Question", on_delete=models.CASCADE, primary_key=True, related_name="placement")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_placements")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="question_placements")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="question_placements", null=True, blank=True)
     section_anchor = models.CharField(max_length=200, blank=True)
-    position = models.PositiveIntegerField()
-    option_count = models.PositiveSmallIntegerField(default=0, help_text="Options in the current version (what an exam blueprint checks).")
-    current_version = models.ForeignKey(
-        "QuestionVersion", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    checksum = models.CharField(max_length=64)
-    retired_at = models.DateTimeField(null=True, blank=True)
-
-    objects = LiveQuerySet.as_manager()
+    position = models.PositiveIntegerField(default=0, help_text="Order within the course (reading order for the notes' questions).")
 
     class Meta:
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["course", "source_key"], name="content_question_unique_key")]
-        indexes = [models.Index(fields=["course", "domain"], name="content_question_domain")]
+        ordering = ["course", "position"]
+        indexes = [models.Index(fields=["topic"], name="content_placement_topic")]
 
     def __str__(self) -> str:
-        return self.source_key
+        return f"{self.question_id} in {self.topic}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.note.get_absolute_url()}#q-{self.source_key}" if self.note else ""
-
-
-class QuestionVersion(models.Model):
-    """One wording of a question, never changed once written. ``data`` holds stem, options and explanation."""
-
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    data = models.JSONField()
-    checksum = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["question", "number"]
-        constraints = [models.UniqueConstraint(fields=["question", "number"], name="content_version_unique_number")]
-
-    def __str__(self) -> str:
-        return f"{self.question.source_key} v{self.number}"
+        """The question in its note ("" for one that is not in a note)."""
+        if self.note is None:
+            return ""
+        return f"{self.note.get_absolute_url()}#q-{self.question.source_key}"
 
 
 class SearchKind(models.TextChoices):
@@ -199,7 +161,8 @@ class SearchEntry(models.Model):
     migration): an FTS5 table on SQLite, ``search_vector`` with a GIN index on PostgreSQL."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="search_entries")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="search_entries", null=True, blank=True)
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     kind = models.CharField(max_length=10, choices=SearchKind.choices)
     title = models.CharField(max_length=300)
     body = models.TextField()

@@ -6,7 +6,9 @@ from django.db.models import Count, QuerySet
 
 from studyapp.accounts.models import User
 
-from .models import Card, Course, Note, NoteRead, Question, Topic
+from studyapp.questions.models import Question
+
+from .models import Card, Course, Note, NoteRead, Topic
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,10 +24,6 @@ class TopicRow:
         return sum(1 for n in self.notes if n.pk in self.read)
 
 
-def _per_topic(queryset) -> dict[int, int]:
-    return dict(queryset.values_list("topic_id").annotate(n=Count("id")).order_by())
-
-
 def course_outline(course: Course, user: User | None) -> list[TopicRow]:
     """The course home: live topics in order, each with its notes and (signed in) what was read."""
     notes = list(Note.objects.live().filter(course=course).select_related("course").defer("body_html", "toc_html").order_by("order"))
@@ -34,7 +32,10 @@ def course_outline(course: Course, user: User | None) -> list[TopicRow]:
         Card.objects.live().filter(course=course, note__retired_at__isnull=True)
         .values_list("note__topic_id").annotate(n=Count("id")).order_by()
     )  # fmt: skip
-    questions = _per_topic(Question.objects.live().filter(course=course))
+    questions = dict(
+        Question.objects.published().filter(placement__course=course)
+        .values_list("placement__topic_id").annotate(n=Count("id")).order_by()
+    )  # fmt: skip
     return [
         TopicRow(topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=cards.get(t.pk, 0), questions=questions.get(t.pk, 0))
         for t in Topic.objects.live().filter(course=course)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
+
+from studyapp.questions.models import Status
 
 from .models import SearchEntry
 
@@ -89,8 +91,9 @@ def _search_sqlite(terms: tuple[str, ...], limit: int, offset: int) -> list[Hit]
                snippet(content_searchentry_fts, 1, '{START}', '{STOP}', ' … ', 24)
         FROM content_searchentry_fts
         JOIN content_searchentry e ON e.id = content_searchentry_fts.rowid
-        JOIN content_note n ON n.id = e.note_id
-        WHERE content_searchentry_fts MATCH %s AND n.retired_at IS NULL
+        LEFT JOIN content_note n ON n.id = e.note_id
+        LEFT JOIN content_question q ON q.id = e.question_id
+        WHERE content_searchentry_fts MATCH %s AND n.retired_at IS NULL AND (q.id IS NULL OR q.status = 'published')
         ORDER BY bm25(content_searchentry_fts, 10.0, 1.0) * CASE e.kind WHEN 'note' THEN 1.5 ELSE 1.0 END,
                  e.id
         LIMIT %s OFFSET %s
@@ -107,6 +110,7 @@ def _search_postgres(terms: tuple[str, ...], limit: int, offset: int) -> list[Hi
     query = SearchQuery(raw, search_type="raw", config="english")
     rows = (
         SearchEntry.objects.filter(search_vector=query, note__retired_at__isnull=True)
+        .filter(Q(question__isnull=True) | Q(question__status=Status.PUBLISHED))
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(

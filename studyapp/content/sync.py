@@ -13,7 +13,10 @@ from django.db import transaction
 from django.utils.text import Truncator
 
 from .loader import LoadedCourse, LoadResult
-from .models import Card, Course, Note, Question, QuestionVersion, SearchEntry, SearchKind, Topic
+from studyapp.questions import services as question_services
+from studyapp.questions.models import CATEGORY_ROOT, Status
+
+from .models import Card, Course, Note, QuestionPlacement, SearchEntry, SearchKind, Topic
 from .parsing.note import toc_html
 from .parsing.types import ParsedNote
 from .parsing.types import Topic as ParsedTopic
@@ -63,6 +66,7 @@ def sync_content(result: LoadResult, *, now: datetime) -> SyncReport:
         course.retired_at = now
         course.save(update_fields=["retired_at"])
         Note.objects.live().filter(course=course).update(retired_at=now)
+        question_services.retire_many(ids=QuestionPlacement.objects.filter(course=course).values_list("question_id", flat=True))
         SearchEntry.objects.filter(course=course).delete()
         report.changes["courses retired"] += 1
     return report
@@ -90,9 +94,9 @@ def _sync_course(loaded: LoadedCourse, *, now: datetime, changes: Counter[str]) 
     topics = _sync_topics(course, info.topics, now=now, changes=changes)
     notes, changed_notes = _sync_notes(course, loaded.notes, topics, now=now, changes=changes)
     _sync_cards(course, loaded, notes, now=now, changes=changes)
-    _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
+    question_ids = _sync_questions(course, loaded, notes, topics, now=now, changes=changes)
     for note, parsed in changed_notes:
-        _index_note(course, note, parsed)
+        _index_note(course, note, parsed, question_ids)
 
 
 def _sync_topics(course: Course, wanted: tuple[ParsedTopic, ...], *, now: datetime, changes: Counter[str]) -> dict[str, Topic]:
@@ -201,46 +205,52 @@ def _sync_cards(course: Course, loaded: LoadedCourse, notes: dict[str, Note], *,
 
 def _sync_questions(
     course: Course, loaded: LoadedCourse, notes: dict[str, Note], topics: dict[str, Topic], *, now: datetime, changes: Counter[str]
-) -> None:
-    existing = {q.source_key: q for q in Question.objects.filter(course=course, origin="content").select_related("current_version")}
+) -> dict[str, int]:
+    """The notes' questions, written through :mod:`studyapp.questions.services`: a changed wording
+    becomes a new version, questions that left the files are retired. Returns question ids by key."""
+    placements = {
+        p.question.source_key: p
+        for p in QuestionPlacement.objects.filter(course=course, note__isnull=False).select_related("question__current_version")
+    }
     position = 0
-    seen: set[str] = set()
+    ids: dict[str, int] = {}
     for parsed_note in loaded.notes:
         note = notes[parsed_note.slug]
         for parsed in parsed_note.questions:
             position += 1
-            seen.add(parsed.key)
-            values = {
-                "note_id": note.pk, "topic_id": topics[parsed.topic].pk, "kind": parsed.kind,
-                "domain": parsed.domain, "tags": list(parsed.tags), "section_anchor": parsed.section.anchor,
-                "position": position, "checksum": parsed.checksum, "retired_at": None,
-                "option_count": len(parsed.data["options"]),  # type: ignore[arg-type]
-            }  # fmt: skip
-            question = existing.get(parsed.key)
-            if question is None:
-                question = Question.objects.create(course=course, source_key=parsed.key, **values)
-                _new_version(question, parsed.data, parsed.version_checksum, number=1, now=now)
+            details = {"category": f"{CATEGORY_ROOT}/{course.slug}/{parsed.topic}", "domain": parsed.domain, "tags": list(parsed.tags)}
+            place = {"topic_id": topics[parsed.topic].pk, "note_id": note.pk, "section_anchor": parsed.section.anchor, "position": position}
+            placement = placements.get(parsed.key)
+            if placement is None:
+                question = question_services.create_question(
+                    content=parsed.content, by=None, now=now, source_key=parsed.key, status=Status.PUBLISHED, **details
+                )
+                QuestionPlacement.objects.create(question=question, course=course, **place)
                 changes["questions added"] += 1
+                ids[parsed.key] = question.pk
                 continue
+            question = placement.question
+            ids[parsed.key] = question.pk
             version = question.current_version
             if version is None or version.checksum != parsed.version_checksum:
-                _new_version(question, parsed.data, parsed.version_checksum, number=question.versions.count() + 1, now=now)
+                question_services.add_version(question=question, content=parsed.content, by=None, now=now)
                 changes["question versions added"] += 1
-            if _set(question, values):
-                question.save()
+            updated = question_services.update_details(question=question, **details)
+            if question.status != Status.PUBLISHED:
+                question_services.publish(question=question)
+                updated = True
+            if _set(placement, place):
+                placement.save()
+                updated = True
+            if updated:
                 changes["questions updated"] += 1
-    retire = [q.pk for key, q in existing.items() if key not in seen and q.retired_at is None]
-    if retire:
-        changes["questions retired"] += Question.objects.filter(pk__in=retire).update(retired_at=now)
+    gone = [p.question_id for key, p in placements.items() if key not in ids and p.question.status != Status.RETIRED]
+    if gone:
+        changes["questions retired"] += question_services.retire_many(ids=gone)
+    return ids
 
 
-def _new_version(question: Question, data: dict[str, object], checksum: str, *, number: int, now: datetime) -> None:
-    version = QuestionVersion.objects.create(question=question, number=number, data=data, checksum=checksum, created_at=now)
-    question.current_version = version
-    question.save(update_fields=["current_version"])
-
-
-def _index_note(course: Course, note: Note, parsed: ParsedNote) -> None:
+def _index_note(course: Course, note: Note, parsed: ParsedNote, question_ids: dict[str, int]) -> None:
     """Rebuild the search entries of one changed note: the note itself, its cards and its questions."""
     SearchEntry.objects.filter(note=note).delete()
     url = note.get_absolute_url()
@@ -254,7 +264,10 @@ def _index_note(course: Course, note: Note, parsed: ParsedNote) -> None:
         for card in reversed(written.values())
     ]  # fmt: skip
     entries += [
-        SearchEntry(course=course, note=note, kind=SearchKind.QUESTION, title=str(q.data["name"]) or Truncator(q.text).chars(80), body=q.text, url=f"{url}#q-{q.key}")
+        SearchEntry(
+            course=course, note=note, question_id=question_ids[q.key], kind=SearchKind.QUESTION,
+            title=q.content.name or Truncator(q.text).chars(80), body=q.text, url=f"{url}#q-{q.key}",
+        )
         for q in parsed.questions
     ]
     SearchEntry.objects.bulk_create(entries)

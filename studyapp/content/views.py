@@ -8,21 +8,19 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import template_for
-from studyapp.pricing.embedding import embed_calculators
-from studyapp.quizzes.reports import readiness
-from studyapp.srs.reports import recall_by_topic
 
-from . import queries, search as search_module
-from .models import Course, Note
+from . import queries
+from . import search as search_module
+from .embeds import render_embeds
+from .models import Course
 from .services import record_note_read
 
 
 def _render_course(request: HttpRequest, course: Course) -> HttpResponse:
+    # The outline only: a signed-in learner's recall and readiness panels are lazy-loaded from
+    # srs and quizzes (their own URLs), which sit above content.
     user = request.user if request.user.is_authenticated else None
-    rows = queries.course_outline(course, user)
-    recall = recall_by_topic(user, now=timezone.now()) if user else {}
-    context = {"course": course, "rows": [(row, recall.get(row.topic.pk)) for row in rows], "readiness": readiness(user, recall) if user else None}
-    return render(request, "content/course.html", context)
+    return render(request, "content/course.html", {"course": course, "rows": queries.course_outline(course, user)})
 
 
 @login_not_required
@@ -49,7 +47,7 @@ def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse
     note = get_object_or_404(queries.note_page(), course__slug=course_slug, slug=note_slug)
     if request.user.is_authenticated:
         record_note_read(user=request.user, note=note, now=timezone.now())
-    return render(request, "content/note.html", {"note": note, "body_html": embed_calculators(note.body_html, request)})
+    return render(request, "content/note.html", {"note": note, "body_html": render_embeds(note.body_html, request)})
 
 
 @login_not_required

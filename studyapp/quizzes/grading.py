@@ -1,45 +1,51 @@
-"""Grading of choice questions, attempts and items. Pure: standard library only, no Django.
+"""Grading of attempts and items. Pure: standard library only, no Django.
 
-Questions arrive as the app stores them: a list of options, each carrying a ``fraction`` between -1
-and 1 (a string such as ``"0.5"`` in the stored JSON; :func:`option_fractions` turns them into
-``Decimal``). Marks are ``Decimal`` throughout; nothing here rounds except :func:`scaled_score`
-(to a whole number, as the exam reports it). Item statistics are descriptive numbers, so they are floats.
+How one answer is graded lives in :mod:`studyapp.questions.content` (``grade()`` for every kind, with
+:class:`Policy` and :class:`Grade`, imported here so that ``quizzes.grading.Policy`` and ``Grade`` keep
+working). What stays here is what a quiz adds: :func:`grade` and :func:`option_fractions` for callers
+that still hold stored options as dicts (both go once every caller reads typed content), penalties for
+later tries, the quiz grade from several attempts, the exam's scaled score and item statistics.
 
-What is graded how:
-
-* **single answer and true/false**: the selected option's fraction, clamped to [0, 1]; nothing
-  selected scores 0 (unanswered counts as wrong, as in the exam).
-* **multiple response** depends on the :class:`Policy`: ``ALL_OR_NOTHING`` (the exam's way) gives
-  full marks only for exactly the set of options with a positive fraction; ``PARTIAL`` is Moodle's
-  multiple-answer rule, the sum of the selected options' fractions clamped to [0, 1].
-
-A fraction within 0.000001 of 0 or 1 is snapped to it, as Moodle's question engine does when it
-decides right/partial/wrong: GIFT weights such as ``%33.33333%`` sum to 0.9999999 and must count as right.
+Marks are ``Decimal`` throughout; nothing here rounds except :func:`scaled_score` (to a whole number,
+as the exam reports it). Item statistics are descriptive numbers, so they are floats.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-ZERO, ONE = Decimal(0), Decimal(1)
-_SNAP = Decimal("0.000001")
-KINDS = frozenset({"single", "multiple", "truefalse"})
+from studyapp.questions.content import CHOICE_KINDS, ONE, ZERO, Grade, Policy, grade_choices
+
+__all__ = [
+    "KINDS",
+    "ONE",
+    "PASS_LINE_RAW",
+    "SCALED_MAX",
+    "SCALED_MIN",
+    "SCALED_PASS",
+    "ZERO",
+    "Grade",
+    "GradeMethod",
+    "Policy",
+    "discrimination_index",
+    "facility_index",
+    "final_grade",
+    "grade",
+    "option_fractions",
+    "passed",
+    "scaled_score",
+    "with_penalty",
+]
+
+KINDS = frozenset(str(kind) for kind in CHOICE_KINDS)
 
 # The scaled score: an estimate, see scaled_score().
 SCALED_MIN, SCALED_PASS, SCALED_MAX = 100, 700, 1000
 PASS_LINE_RAW = Decimal("0.72")
-
-
-class Policy(StrEnum):
-    """How a multiple-response question is marked (kept per quiz)."""
-
-    ALL_OR_NOTHING = "all_or_nothing"  # the exam: full marks for exactly the right set, else 0
-    PARTIAL = "partial"  # Moodle: sum of the selected fractions, clamped to [0, 1]
 
 
 class GradeMethod(StrEnum):
@@ -49,28 +55,6 @@ class GradeMethod(StrEnum):
     AVERAGE = "average"
     FIRST = "first"
     LAST = "last"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Grade:
-    """The outcome of one answer: ``fraction`` of the question's marks, from 0 to 1.
-
-    ``correct`` is ``fraction == 1``; ``partially`` is ``0 < fraction < 1``.
-    """
-
-    fraction: Decimal
-    correct: bool
-    partially: bool
-
-    @classmethod
-    def of(cls, fraction: Decimal) -> Grade:
-        """The grade for ``fraction``, clamped to [0, 1] and snapped to 0 or 1 when within 0.000001."""
-        fraction = min(max(fraction, ZERO), ONE)
-        if fraction < _SNAP:
-            fraction = ZERO
-        elif fraction > ONE - _SNAP:
-            fraction = ONE
-        return cls(fraction=fraction, correct=fraction == ONE, partially=ZERO < fraction < ONE)
 
 
 def _decimal(value: Decimal | int | str) -> Decimal:
@@ -88,34 +72,20 @@ def option_fractions(options: Sequence[Mapping[str, object]]) -> tuple[Decimal, 
     return tuple(_decimal(option["fraction"]) for option in options)  # type: ignore[arg-type]
 
 
-def grade(
-    *, kind: str, fractions: Sequence[Decimal], selected: Collection[int], policy: Policy | str
-) -> Grade:
-    """Grade one answer to a choice question.
+def grade(*, kind: str, fractions: Sequence[Decimal], selected: Collection[int], policy: Policy | str) -> Grade:
+    """Grade one answer to a choice question, by :func:`studyapp.questions.content.grade_choices`.
 
     ``fractions`` are the options' fractions (each from -1 to 1) and ``selected`` the indexes of the
     chosen options (duplicates count once). ``kind`` is ``"single"``, ``"multiple"`` or ``"truefalse"``.
     Raises ``ValueError`` for an unknown kind or policy, a fraction outside [-1, 1], an index out of
     range (negative indexes are not accepted) or more than one option selected for a single-answer or
-    true/false question.
+    true/false question; ``TypeError`` for a float fraction (ints and strings are read as decimals).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown question kind {kind!r}")
     policy = Policy(policy)
     values = tuple(_decimal(f) for f in fractions)
-    if any(not -ONE <= f <= ONE for f in values):
-        raise ValueError(f"fractions must lie between -1 and 1, got {[str(f) for f in values]}")
-    chosen = set(selected)
-    if any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(values) for i in chosen):
-        raise ValueError(f"selected options {sorted(chosen, key=str)} are not all among 0..{len(values) - 1}")
-    if kind != "multiple":
-        if len(chosen) > 1:
-            raise ValueError(f"a {kind} question takes one option, {len(chosen)} were selected")
-        return Grade.of(values[chosen.pop()] if chosen else ZERO)
-    if policy is Policy.PARTIAL:
-        return Grade.of(sum((values[i] for i in chosen), ZERO))
-    right = {i for i, f in enumerate(values) if f > 0}
-    return Grade.of(ONE if chosen and chosen == right else ZERO)
+    return grade_choices(kind=kind, fractions=values, selected=selected, policy=policy)
 
 
 def with_penalty(fraction: Decimal, *, tries: int, penalty: Decimal) -> Decimal:

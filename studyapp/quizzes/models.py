@@ -1,19 +1,94 @@
 """Quiz attempts. An attempt keeps, for each question, the version it showed and the order its
 options were shown in, so content reloads and edits never change what a learner answered."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from studyapp.content.models import Question, QuestionVersion
+from studyapp.questions.content import Policy
+from studyapp.questions.models import Question, QuestionVersion
 
-from .grading import Policy
+from . import blueprint
+from .grading import GradeMethod
 
 
 class Mode(models.TextChoices):
     PRACTICE = "practice", "Practice"
     MOCK = "mock", "Mock exam"
+
+
+class Selection(models.TextChoices):
+    FIXED = "fixed", "A fixed list of questions"
+    RULES = "rules", "Drawn by rules (topics, domains, how many)"
+    BLUEPRINT = "blueprint", "Drawn by exam-domain weights"
+
+
+class Feedback(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate: right or wrong after each answer"
+    DEFERRED = "deferred", "Deferred: graded when submitted"
+
+
+class Shown(models.TextChoices):
+    """When a part of the review (marks, right answers, explanations) is shown. Hidden parts are
+    not sent to the browser at all."""
+
+    IMMEDIATELY = "immediately", "After each answer"
+    AFTER_SUBMIT = "after_submit", "Once submitted"
+    NEVER = "never", "Never"
+
+
+class Quiz(models.Model):
+    """What an attempt is an attempt at: how questions are chosen, and the policy it runs under.
+
+    The mock exam is a built-in quiz (``key="mock"``, see :func:`studyapp.quizzes.services.mock_quiz`);
+    a practice session is an unsaved one. Assignments and live games will point at saved ones.
+    """
+
+    key = models.SlugField(blank=True, help_text="A built-in quiz's name (mock); empty for the others.")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes")
+    # How questions are chosen.
+    selection = models.CharField(max_length=10, choices=Selection.choices, default=Selection.RULES)
+    question_ids = models.JSONField(default=list, blank=True, help_text="The fixed list, in order.")
+    topic_ids = models.JSONField(default=list, blank=True, help_text="Rules: these topics (empty: every topic).")
+    domains = models.JSONField(default=list, blank=True, help_text="Rules: these exam domains (empty: every domain).")
+    question_count = models.PositiveSmallIntegerField(default=65)
+    include_beyond_exam = models.BooleanField(default=False)
+    weights = models.JSONField(default=dict, blank=True, help_text="Blueprint: share of each exam domain (empty: CLF-C02's).")
+    # Its policy.
+    time_limit = models.DurationField(null=True, blank=True, help_text="Empty: untimed.")
+    grace_seconds = models.PositiveIntegerField(default=10, help_text="Answers still accepted this long after the time limit.")
+    attempts_allowed = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    grade_method = models.CharField(max_length=10, choices=[(m.value, m.value.title()) for m in GradeMethod], default=GradeMethod.HIGHEST)
+    policy = models.CharField(max_length=20, choices=[(p.value, p.value) for p in Policy], default=Policy.ALL_OR_NOTHING)
+    shuffle_questions = models.BooleanField(default=True)
+    shuffle_options = models.BooleanField(default=True)
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.DEFERRED)
+    show_marks = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
+    show_right_answers = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
+    show_explanations = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="quiz_unique_key"),
+            models.CheckConstraint(condition=Q(question_count__gte=1), name="quiz_question_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(seconds=self.grace_seconds)
+
+    def blueprint(self) -> blueprint.Blueprint:
+        weights = {domain: Decimal(str(share)) for domain, share in self.weights.items()} or blueprint.CLF_C02_WEIGHTS
+        return blueprint.Blueprint(total=self.question_count, weights=weights)
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -23,9 +98,10 @@ class AttemptQuerySet(models.QuerySet):
 
 class Attempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts", help_text="Empty: a practice session.")
     mode = models.CharField(max_length=10, choices=Mode.choices)
     policy = models.CharField(max_length=20, choices=[(p.value, p.value) for p in Policy], default=Policy.ALL_OR_NOTHING)
-    options = models.JSONField(default=dict, help_text="What the learner chose: topics, domains, number, filter.")
+    options = models.JSONField(default=dict, help_text="Practice: what the learner chose (topics, domains, number, filter); mock: the draw's counts.")
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -11,35 +11,24 @@ from studyapp.srs.charts import bar_chart
 from . import blueprint, grading, services
 from .models import Attempt, AttemptQuestion, Mode
 
-LETTERS = "ABCDEFGHIJ"
-
-
 def question_screen(slot: AttemptQuestion, total: int) -> dict[str, object]:
     """The question as shown (options in the attempt's order), and once answered, the feedback."""
-    data = slot.version.data
-    chosen = set(slot.selected or [])
-    options = []
-    for shown, stored in enumerate(slot.option_order):
-        option = data["options"][stored]
-        options.append({
-            "index": shown, "letter": LETTERS[shown], "html": option["html"], "feedback_html": option["feedback_html"],
-            "right": Decimal(option["fraction"]) > 0, "chosen": stored in chosen,
-        })  # fmt: skip
+    content = slot.version.content
     return {
-        "slot": slot, "data": data, "options": options, "total": total, "answered": slot.answered_at is not None,
-        "multiple": data["kind"] == "multiple", "next_position": slot.position + 1 if slot.position < total else None,
-        "right_count": sum(1 for o in options if o["right"]),
+        "slot": slot, "content": content, "options": content.shown(slot.option_order, selected=slot.selected or ()),
+        "total": total, "answered": slot.answered_at is not None,
+        "next_position": slot.position + 1 if slot.position < total else None,
     }  # fmt: skip
 
 
 def results(attempt: Attempt) -> dict[str, object]:
-    slots = list(attempt.slots.select_related("question__topic", "question__note__course", "version"))
+    slots = list(attempt.slots.select_related("question__placement", "version"))
     marks = sum((s.fraction or Decimal(0) for s in slots), Decimal(0))
     by_domain: dict[str, list[Decimal]] = defaultdict(list)
     by_topic: dict[int, list[Decimal]] = defaultdict(list)
     for slot in slots:
         by_domain[slot.question.domain].append(slot.fraction or Decimal(0))
-        by_topic[slot.question.topic_id].append(slot.fraction or Decimal(0))
+        by_topic[slot.question.placement.topic_id].append(slot.fraction or Decimal(0))
     topics = Topic.objects.in_bulk(list(by_topic))
     correct = sum(1 for s in slots if s.fraction == 1)
     mock = attempt.mode == Mode.MOCK and attempt.finished_at is not None
@@ -61,10 +50,11 @@ def _percent(values: list[Decimal]) -> int:
 
 
 def mock_start(user) -> dict[str, object]:
-    config = services.mock_settings()
-    targets = blueprint.targets(services.mock_blueprint())
+    quiz = services.mock_quiz()
+    targets = blueprint.targets(quiz.blueprint())
+    minutes = None if quiz.time_limit is None else quiz.time_limit.total_seconds() / 60
     return {
-        "config": config, "in_progress": services.in_progress_mock(user),
+        "quiz": quiz, "minutes": f"{minutes:g}" if minutes is not None else None, "in_progress": services.in_progress_mock(user),
         "targets": [(DOMAINS[code], count) for code, count in targets.items()],
         "pass_mark": grading.SCALED_PASS,
     }  # fmt: skip
@@ -74,22 +64,16 @@ def _clock(attempt: Attempt, now) -> dict[str, object]:
     left = max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else 0
     return {
         "seconds_left": left, "clock": f"{left // 60}:{left % 60:02d}",
-        "grace_seconds": services.mock_settings()["grace_seconds"],
+        "grace_seconds": int(services.grace(attempt).total_seconds()),
     }  # fmt: skip
 
 
 def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, object]:
-    data = slot.version.data
-    chosen = set(slot.selected or [])
-    options = [
-        {"index": shown, "letter": LETTERS[shown], "html": data["options"][stored]["html"], "checked": stored in chosen}
-        for shown, stored in enumerate(slot.option_order)
-    ]
+    content = slot.version.content
     slots = list(attempt.slots.only("position", "answered_at", "flagged").order_by("position"))
     return {
-        "attempt": attempt, "slot": slot, "data": data, "options": options, "total": len(slots),
-        "multiple": data["kind"] == "multiple", "right_count": sum(1 for o in data["options"] if Decimal(o["fraction"]) > 0),
-        "map": slots, "answered_count": sum(1 for s in slots if s.answered_at), **_clock(attempt, now),
+        "attempt": attempt, "slot": slot, "content": content, "options": content.shown(slot.option_order, selected=slot.selected or ()),
+        "total": len(slots), "map": slots, "answered_count": sum(1 for s in slots if s.answered_at), **_clock(attempt, now),
     }  # fmt: skip
 
 

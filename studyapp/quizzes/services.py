@@ -5,18 +5,21 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Question
+from studyapp.questions.content import InvalidResponse, Policy, grade
+from studyapp.questions.models import Question
 from studyapp.srs.services import enqueue_question
 
 from . import blueprint as blueprint_module
-from . import grading
 from .blueprint import shuffle_options
-from .models import Attempt, AttemptQuestion, Mode
+from .models import Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
 
 MIN_QUESTIONS, MAX_QUESTIONS = 5, 65
 FILTERS = {"all": "All questions", "unseen": "Only ones I have not answered", "missed": "Only ones I got wrong last time", "flagged": "Only ones I flagged"}
@@ -37,14 +40,37 @@ class PracticeChoice:
     count: int = 10
     only: str = "all"
 
+    def quiz(self) -> Quiz:
+        """The session as an unsaved quiz: the learner's rules, feedback and review after each answer."""
+        return Quiz(
+            title="Practice", selection=Selection.RULES, topic_ids=list(self.topic_ids), domains=list(self.domains),
+            question_count=self.count, time_limit=None, feedback=Feedback.IMMEDIATE,
+            show_marks=Shown.IMMEDIATELY, show_right_answers=Shown.IMMEDIATELY, show_explanations=Shown.IMMEDIATELY,
+        )  # fmt: skip
+
+
+BEYOND_EXAM = "beyond-exam"
+"""The tag of questions that test what CLF-C02 does not ask; quizzes leave them out unless told."""
+
+
+def questions_for(quiz: Quiz) -> QuerySet[Question]:
+    """The published questions a quiz may draw from: its fixed list, or those its rules allow."""
+    pool = Question.objects.published()
+    if quiz.selection == Selection.FIXED:
+        return pool.filter(pk__in=quiz.question_ids)
+    if quiz.topic_ids:
+        pool = pool.filter(placement__topic_id__in=quiz.topic_ids)
+    if quiz.domains:
+        pool = pool.filter(domain__in=quiz.domains)
+    if not quiz.include_beyond_exam:
+        # The tag list as JSON text holds the quoted tag: one LIKE on SQLite and PostgreSQL alike.
+        pool = pool.alias(tags_text=Cast("tags", TextField())).exclude(tags_text__contains=f'"{BEYOND_EXAM}"')
+    return pool
+
 
 def practice_pool(user: User, choice: PracticeChoice) -> QuerySet[Question]:
-    """The live questions matching ``choice`` for this learner."""
-    pool = Question.objects.live().filter(note__retired_at__isnull=True, current_version__isnull=False)
-    if choice.topic_ids:
-        pool = pool.filter(topic_id__in=choice.topic_ids)
-    if choice.domains:
-        pool = pool.filter(domain__in=choice.domains)
+    """The published questions matching ``choice`` for this learner."""
+    pool = questions_for(choice.quiz())
     answered = AttemptQuestion.objects.filter(attempt__user=user, question=OuterRef("pk"), answered_at__isnull=False)
     if choice.only == "unseen":
         pool = pool.exclude(Exists(answered))
@@ -72,8 +98,8 @@ def start_questions(
     """A practice attempt of exactly these questions (shuffled), each at its current version."""
     chosen = list(question_ids)
     rng.shuffle(chosen)
-    questions = Question.objects.live().select_related("current_version").in_bulk(chosen)
-    chosen = [qid for qid in chosen if qid in questions and questions[qid].current_version]
+    found = set(Question.objects.published().filter(pk__in=chosen).values_list("pk", flat=True))
+    chosen = [qid for qid in chosen if qid in found]
     if not chosen:
         raise EmptyPool("none of those questions is still in the course")
     attempt = Attempt.objects.create(user=user, mode=Mode.PRACTICE, started_at=now, options=options or {"retry": True})
@@ -100,10 +126,9 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     if not shown or any(not 0 <= index < len(order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
     selected = sorted({order[index] for index in shown})
-    data = slot.version.data
     try:
-        result = grading.grade(kind=data["kind"], fractions=grading.option_fractions(data["options"]), selected=selected, policy=slot.attempt.policy)
-    except ValueError as error:
+        result = grade(slot.version.content, selected, policy=slot.attempt.policy)
+    except InvalidResponse as error:
         raise InvalidAnswer(str(error)) from error
     slot.selected, slot.fraction, slot.answered_at = selected, result.fraction, now
     slot.save(update_fields=["selected", "fraction", "answered_at"])
@@ -135,27 +160,36 @@ class Finished(Exception):
     """The attempt is already submitted."""
 
 
-def mock_settings() -> dict[str, object]:
-    """The mock's format: 65 questions, 90 minutes, a few seconds' grace for slow networks, and the
-    exam's domain weights. ``STUDYAPP_MOCK`` in settings overrides any of them (the tests shorten
-    the clock; a school could weight the domains its course covers)."""
-    from django.conf import settings
-
-    defaults = {"questions": 65, "minutes": 90, "grace_seconds": 10, "weights": dict(blueprint_module.CLF_C02_WEIGHTS)}
-    return defaults | getattr(settings, "STUDYAPP_MOCK", {})
+MOCK_DEFAULTS: dict[str, Any] = {"questions": 65, "minutes": 90, "grace_seconds": 10, "weights": {}}
 
 
-def mock_blueprint() -> "blueprint_module.Blueprint":
-    config = mock_settings()
-    return blueprint_module.Blueprint(total=config["questions"], weights=config["weights"])  # type: ignore[arg-type]
+def mock_quiz() -> Quiz:
+    """The built-in mock exam, as ``settings.STUDYAPP_MOCK`` describes it today.
+
+    CLF-C02's format by default: 65 questions drawn by the exam's domain weights, 90 minutes, 10
+    seconds' grace for slow networks, all-or-nothing marking, feedback once submitted. The setting
+    overrides any of ``questions``, ``minutes``, ``grace_seconds`` and ``weights`` (the tests shorten
+    the clock; a school could weight the domains its course covers). The row is kept in step with
+    the setting, so attempts started under one format keep it while a later one takes the new.
+    """
+    config = MOCK_DEFAULTS | settings.STUDYAPP_MOCK
+    wanted = {
+        "title": "Mock exam", "selection": Selection.BLUEPRINT, "question_count": config["questions"],
+        "weights": {domain: str(share) for domain, share in config["weights"].items()},
+        "time_limit": timedelta(minutes=config["minutes"]), "grace_seconds": config["grace_seconds"],
+        "policy": Policy.ALL_OR_NOTHING, "feedback": Feedback.DEFERRED,
+    }  # fmt: skip
+    quiz, created = Quiz.objects.get_or_create(key="mock", defaults=wanted)
+    if not created and any(getattr(quiz, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(quiz, name, value)
+        quiz.save()
+    return quiz
 
 
 def bank_items() -> list["blueprint_module.BankItem"]:
-    """Every live question as the blueprint sees it."""
-    rows = (
-        Question.objects.live().filter(note__retired_at__isnull=True, current_version__isnull=False)
-        .values_list("pk", "domain", "kind", "topic_id", "option_count")
-    )  # fmt: skip
+    """Every question the mock may draw, as the blueprint sees it."""
+    rows = questions_for(mock_quiz()).values_list("pk", "domain", "kind", "placement__topic_id", "option_count")
     return [
         blueprint_module.BankItem(id=pk, domain=domain, kind=kind, topic=str(topic), option_count=options)
         for pk, domain, kind, topic, options in rows
@@ -173,12 +207,13 @@ def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
     current = in_progress_mock(user)
     if current is not None:
         return current
-    config = mock_settings()
-    drawn = blueprint_module.draw(bank_items(), mock_blueprint(), rng=rng)
+    quiz = mock_quiz()
+    drawn = blueprint_module.draw(bank_items(), quiz.blueprint(), rng=rng)
     if not drawn.items:
         raise EmptyPool("the question bank is empty")
     attempt = Attempt.objects.create(
-        user=user, mode=Mode.MOCK, started_at=now, deadline=now + timedelta(minutes=config["minutes"]),
+        user=user, quiz=quiz, mode=Mode.MOCK, policy=quiz.policy, started_at=now,
+        deadline=None if quiz.time_limit is None else now + quiz.time_limit,
         options={"shortfall": drawn.shortfall, "counts": drawn.counts},
     )  # fmt: skip
     _add_slots(attempt, list(drawn.items), rng)
@@ -186,11 +221,11 @@ def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
 
 
 def _add_slots(attempt: Attempt, chosen: list[int], rng: random.Random) -> None:
-    questions = Question.objects.select_related("current_version").in_bulk(chosen)
+    questions = Question.objects.only("current_version_id", "option_count").in_bulk(chosen)
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
-            attempt=attempt, position=position, question_id=qid, version=questions[qid].current_version,
-            option_order=list(shuffle_options(len(questions[qid].current_version.data["options"]), rng=rng)),
+            attempt=attempt, position=position, question_id=qid, version_id=questions[qid].current_version_id,
+            option_order=list(shuffle_options(questions[qid].option_count, rng=rng)),
         )  # fmt: skip
         for position, qid in enumerate(chosen, start=1)
     )
@@ -200,12 +235,13 @@ def time_left(attempt: Attempt, now: datetime) -> timedelta | None:
     return None if attempt.deadline is None else attempt.deadline - now
 
 
-def _grace() -> timedelta:
-    return timedelta(seconds=mock_settings()["grace_seconds"])
+def grace(attempt: Attempt) -> timedelta:
+    """How long after its deadline the attempt still takes answers."""
+    return attempt.quiz.grace if attempt.quiz else timedelta(0)
 
 
 def expired(attempt: Attempt, now: datetime) -> bool:
-    return attempt.deadline is not None and now > attempt.deadline + _grace()
+    return attempt.deadline is not None and now > attempt.deadline + grace(attempt)
 
 
 def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int], now: datetime) -> AttemptQuestion:
@@ -221,7 +257,8 @@ def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int],
             raise Finished("this attempt is already submitted")
         late = expired(attempt, now)
         if late:
-            _submit(attempt, now=attempt.deadline + _grace())  # type: ignore[operator]
+            assert attempt.deadline is not None  # expired() says so
+            _submit(attempt, now=attempt.deadline + grace(attempt))
         else:
             return _save(attempt, position, shown, now)
     raise TimeUp("time is up")  # outside the transaction, so the submission above is kept
@@ -231,7 +268,7 @@ def _save(attempt: Attempt, position: int, shown: list[int], now: datetime) -> A
     slot = attempt.slots.select_related("version").get(position=position)
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
-    if slot.version.data["kind"] != "multiple" and len(shown) > 1:
+    if not slot.version.content.multiple and len(shown) > 1:
         raise InvalidAnswer("this question takes one answer")
     slot.selected = sorted({slot.option_order[index] for index in shown}) or None
     slot.answered_at = now if slot.selected else None
@@ -245,7 +282,7 @@ def submit_mock(*, user: User, attempt_id: int, now: datetime) -> Attempt:
     attempt counts as submitted at the deadline, with what was saved by then."""
     attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user, mode=Mode.MOCK)
     if attempt.finished_at is None:
-        _submit(attempt, now=min(now, attempt.deadline + _grace()) if attempt.deadline else now)
+        _submit(attempt, now=min(now, attempt.deadline + grace(attempt)) if attempt.deadline else now)
     return attempt
 
 
@@ -263,9 +300,7 @@ def expire_if_due(attempt: Attempt, now: datetime) -> bool:
 def _submit(attempt: Attempt, *, now: datetime) -> None:
     slots = list(attempt.slots.select_related("version", "question").select_for_update(of=("self",)))
     for slot in slots:
-        data = slot.version.data
-        result = grading.grade(kind=data["kind"], fractions=grading.option_fractions(data["options"]), selected=slot.selected or [], policy=attempt.policy)
-        slot.fraction = result.fraction
+        slot.fraction = grade(slot.version.content, slot.selected or [], policy=attempt.policy).fraction
     AttemptQuestion.objects.bulk_update(slots, ["fraction"])
     attempt.finished_at = now
     attempt.save(update_fields=["finished_at"])

@@ -14,4 +14,5 @@ urlpatterns = [
     path("mock/<id:attempt_id>/<id:position>/", views.mock_question, name="mock_question"),
     path("mock/<id:attempt_id>/review/", views.mock_review, name="mock_review"),
     path("mock/<id:attempt_id>/submit/", views.mock_submit, name="mock_submit"),
+    path("panels/readiness/", views.readiness_panel, name="readiness_panel"),
 ]

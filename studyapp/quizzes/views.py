@@ -1,18 +1,22 @@
-"""Practice quizzes. Signed-in learners only (LoginRequiredMiddleware); every attempt is looked up
-through ``request.user``, so another learner's attempt is a 404."""
+"""Practice quizzes and the mock exam. Signed-in learners only (LoginRequiredMiddleware); every
+attempt is reached through :mod:`studyapp.quizzes.access`, so another learner's attempt is a 404."""
 
 import random
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import is_fragment_request, template_for
+from studyapp.srs.reports import recall_by_topic
 
 from . import reports, services
+from .access import access_attempt, access_slot, slot_of
 from .forms import PracticeForm
 from .models import Attempt, AttemptQuestion, Mode
 
@@ -40,9 +44,8 @@ def practice(request: HttpRequest) -> HttpResponse:
 
 
 def _slot(request: HttpRequest, attempt_id: int, position: int) -> tuple[AttemptQuestion, int]:
-    attempt = get_object_or_404(Attempt.objects.for_user(request.user), pk=attempt_id)
-    slot = get_object_or_404(attempt.slots.select_related("attempt", "version", "question__note__course"), position=position)
-    return slot, attempt.slots.count()
+    slot = access_slot(request.user, attempt_id, position)
+    return slot, slot.attempt.slots.count()
 
 
 def _render_question(request: HttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:
@@ -91,7 +94,7 @@ def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Score, by domain and topic, and what was missed."""
-    attempt = get_object_or_404(Attempt.objects.for_user(request.user), pk=attempt_id)
+    attempt = access_attempt(request.user, attempt_id)
     if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
         return redirect("quizzes:mock_review", attempt.pk)  # no feedback before submitting
     return render(request, "quizzes/results.html", reports.results(attempt))
@@ -100,7 +103,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def retry_missed(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """A new practice attempt of the questions this one missed."""
-    attempt = get_object_or_404(Attempt.objects.for_user(request.user), pk=attempt_id)
+    attempt = access_attempt(request.user, attempt_id)
     missed = list(attempt.slots.filter(answered_at__isnull=False, fraction__lt=1).values_list("question_id", flat=True))
     if not missed:
         messages.info(request, "Nothing was missed in that attempt.")
@@ -113,7 +116,7 @@ def retry_missed(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _mock(request: HttpRequest, attempt_id: int) -> Attempt:
-    return get_object_or_404(Attempt.objects.for_user(request.user).filter(mode=Mode.MOCK), pk=attempt_id)
+    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode=Mode.MOCK))
 
 
 def _closed(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
@@ -145,7 +148,7 @@ def mock_question(request: HttpRequest, attempt_id: int, position: int) -> HttpR
     attempt = _mock(request, attempt_id)
     if request.method == "GET" and (closed := _closed(request, attempt)) is not None:
         return closed
-    slot = get_object_or_404(attempt.slots.select_related("version"), position=position)
+    slot = slot_of(attempt, position)
     if request.method == "POST":
         try:
             shown = [int(value) for value in request.POST.getlist("option")]
@@ -184,3 +187,14 @@ def mock_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _mock(request, attempt_id)
     services.submit_mock(user=request.user, attempt_id=attempt.pk, now=timezone.now())
     return redirect("quizzes:results", attempt.pk)
+
+
+@require_GET
+@cache_control(private=True)
+@vary_on_headers("HX-Request")
+def readiness_panel(request: HttpRequest) -> HttpResponse:
+    """The last mock exam by domain beside the predicted recall of the cards seen: the course home
+    lazy-loads it. Empty until the learner has taken a mock or studied a card."""
+    recall = recall_by_topic(request.user, now=timezone.now())
+    context = {"readiness": reports.readiness(request.user, recall)}
+    return render(request, template_for(request, "quizzes/readiness_panel.html", "readiness-panel"), context)

@@ -14,7 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from studyapp.content.models import Card, Question
+from studyapp.content.models import Card
+from studyapp.questions.models import Question, Status
 
 from . import scheduler
 
@@ -87,9 +88,9 @@ class ReviewStateQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def live(self) -> "ReviewStateQuerySet":
-        """Items whose card or question is still in the course. (A state has exactly one of the
-        two, and the other side of the outer join is null, so both tests hold for a live item.)"""
-        return self.filter(card__retired_at__isnull=True, question__retired_at__isnull=True)
+        """Items whose card is still in the course or whose question is published. (A state has
+        exactly one of the two; the other side of the outer join is null.)"""
+        return self.filter(Q(question__isnull=True) | Q(question__status=Status.PUBLISHED), card__retired_at__isnull=True)
 
     def studiable(self, *, now: datetime) -> "ReviewStateQuerySet":
         """Live, not suspended, not buried. The study screen applies the same rules in SQL
@@ -102,7 +103,7 @@ class ReviewStateQuerySet(models.QuerySet):
     def in_topic(self, topic_id: int | None) -> "ReviewStateQuerySet":
         if topic_id is None:
             return self
-        return self.filter(Q(card__note__topic_id=topic_id) | Q(question__topic_id=topic_id))
+        return self.filter(Q(card__note__topic_id=topic_id) | Q(question__placement__topic_id=topic_id))
 
 
 class ReviewState(models.Model):

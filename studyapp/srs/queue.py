@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Card, Note, Question
+from studyapp.content.models import Card, Note, QuestionPlacement
+from studyapp.questions.models import Question
 
 from . import scheduler
 from .models import ItemState, ReviewLog, ReviewSettings, ReviewState, UndoneReview
@@ -92,7 +93,7 @@ class Today:
 # (docs/performance.md). They apply the rules of ReviewStateQuerySet.studiable() and of
 # _new_cards(); tests/srs/test_queue.py checks that the two agree on every kind of item.
 STATE, LOG, UNDO = ReviewState._meta.db_table, ReviewLog._meta.db_table, UndoneReview._meta.db_table
-CARD, QUESTION, NOTE = Card._meta.db_table, Question._meta.db_table, Note._meta.db_table
+CARD, QUESTION, NOTE, PLACE = Card._meta.db_table, Question._meta.db_table, Note._meta.db_table, QuestionPlacement._meta.db_table
 # Shown before reviews: (re)learning cards and questions missed in a quiz (new, with a due date; a new
 # card is never in this group, even with a due date). Testing the state first lets the
 # (user, state, due) index find them without walking every review that is due.
@@ -104,10 +105,10 @@ def _studiable_sql(topic_id: int | None) -> str:
     return f"""FROM {STATE} s
         LEFT JOIN {CARD} c ON c.id = s.card_id
         LEFT JOIN {QUESTION} q ON q.id = s.question_id
-        {f"LEFT JOIN {NOTE} n ON n.id = c.note_id" if topic_id else ""}
-        WHERE s.user_id = %(user)s AND c.retired_at IS NULL AND q.retired_at IS NULL
+        {f"LEFT JOIN {NOTE} n ON n.id = c.note_id LEFT JOIN {PLACE} p ON p.question_id = s.question_id" if topic_id else ""}
+        WHERE s.user_id = %(user)s AND c.retired_at IS NULL AND (q.id IS NULL OR q.status = 'published')
           AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)
-          {"AND (n.topic_id = %(topic)s OR q.topic_id = %(topic)s)" if topic_id else ""}"""
+          {"AND (n.topic_id = %(topic)s OR p.topic_id = %(topic)s)" if topic_id else ""}"""
 
 
 def _new_cards_sql(topic_id: int | None) -> str:
@@ -161,7 +162,7 @@ def _item(state: ReviewState) -> StudyItem:
     if state.card_id:
         state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
         return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
-    state.question = Question.objects.select_related("current_version", "note__course").get(pk=state.question_id)
+    state.question = Question.objects.select_related("current_version", "placement__note__course").get(pk=state.question_id)
     return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
 
 
@@ -253,7 +254,7 @@ def day_summary(user: User, *, now: datetime, topic_id: int | None = None) -> Da
 
 def counts_by_topic(user: User, *, now: datetime) -> dict[int, Counts]:
     """:func:`counts` for every topic at once (three queries)."""
-    topic = Coalesce("card__note__topic_id", "question__topic_id")
+    topic = Coalesce("card__note__topic_id", "question__placement__topic_id")
     due = (
         ReviewState.objects.for_user(user).studiable(now=now).filter(IN_QUEUE, due__lte=now + LEARN_AHEAD)
         .annotate(topic_id=topic).values("topic_id")

@@ -44,9 +44,9 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)
         return context
     if item.kind == "question":
-        data = item.question.current_version.data  # type: ignore[union-attr]
-        context["data"] = data
-        context["options"] = [{**option, "correct": Decimal(option["fraction"]) > 0} for option in data["options"]]
+        content = item.question.content
+        context["content"] = content
+        context["options"] = content.shown(range(len(content.choices)))
     flagged = item.state is not None and item.state.flagged
     context["actions"] = [("bury", "Bury until tomorrow"), ("suspend", "Suspend"), ("unflag", "Remove flag") if flagged else ("flag", "Flag")]
     settings = queue.scheduler_settings(user)
@@ -77,7 +77,7 @@ def history_rows(user: User) -> Iterator[str]:
         .values_list(
             "review_state_id", "reviewed_at", "rating", "duration_ms", "state_before",
             "review_state__card__source_key", "review_state__question__source_key",
-            "review_state__card__note__topic__slug", "review_state__question__topic__slug",
+            "review_state__card__note__topic__slug", "review_state__question__placement__topic__slug",
         )
     )  # fmt: skip
     for state_id, when, rating, duration, before, card_key, question_key, card_topic, question_topic in rows.iterator(chunk_size=2000):
@@ -112,7 +112,7 @@ def statistics(user: User, *, now: datetime) -> dict[str, object]:
     live_cards = Card.objects.live().filter(note__retired_at__isnull=True).count()
 
     mature = logs.filter(state_before__state="review").annotate(
-        topic_id=Coalesce("review_state__card__note__topic_id", "review_state__question__topic_id")
+        topic_id=Coalesce("review_state__card__note__topic_id", "review_state__question__placement__topic_id")
     )
     retention = {
         row["topic_id"]: row

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Card, Question
+from studyapp.content.models import Card
+from studyapp.questions.models import Question
 
 from . import scheduler
 from .models import ItemState, ReviewLog, ReviewState, UndoneReview
@@ -35,13 +36,13 @@ def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) ->
     field = "card" if kind == "card" else "question"
     states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{f"{field}_id": item_id})
     if live:
-        states = states.filter(**{f"{field}__retired_at__isnull": True})
+        states = states.live()
     return states.first()
 
 
 def _check_item(kind: str, item_id: int) -> None:
-    model = Card if kind == "card" else Question
-    if kind not in {"card", "question"} or not model.objects.live().filter(pk=item_id).exists():
+    items = Card.objects.live() if kind == "card" else Question.objects.published()
+    if kind not in {"card", "question"} or not items.filter(pk=item_id).exists():
         raise ItemNotFound(f"no {kind} {item_id}")
 
 
@@ -179,6 +180,6 @@ def enqueue_question(*, user: User, question: Question, now: datetime) -> Review
 def leeches(user: User) -> "list[ReviewState]":
     return list(
         ReviewState.objects.for_user(user).live().filter(Q(leech=True))
-        .select_related("card__note__course", "question__current_version", "question__note__course")
+        .select_related("card__note__course", "question__current_version", "question__placement__note__course")
         .order_by("-lapses")
     )  # fmt: skip

@@ -13,4 +13,5 @@ urlpatterns = [
     path("history.csv", views.history_csv, name="history_csv"),
     path("stats/", views.stats, name="stats"),
     path("settings/", views.study_settings, name="settings"),
+    path("panels/recall/", views.recall_panel, name="recall_panel"),
 ]

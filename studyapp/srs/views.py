@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from studyapp.content.models import Topic
+from studyapp.content.models import Course, Topic
 from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import queue, reports, services
@@ -149,3 +151,17 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Study settings saved. They apply from your next review.")
         return redirect("srs:settings")
     return render(request, "srs/settings.html", {"form": form})
+
+
+@require_GET
+@cache_control(private=True)
+@vary_on_headers("HX-Request")
+def recall_panel(request: HttpRequest) -> HttpResponse:
+    """Per topic, the average predicted recall of the cards seen and how many are not seen yet: the
+    course home lazy-loads it (``?course=<slug>``, that course's topics; without it, every course's)."""
+    slug = request.GET.get("course")
+    course = get_object_or_404(Course.objects.live(), slug=slug) if slug else None
+    topics = Topic.objects.live().filter(course=course) if course else Topic.objects.live()
+    recall = reports.recall_by_topic(request.user, now=timezone.now())
+    rows = [(topic, recall[topic.pk]) for topic in topics if topic.pk in recall]  # topics with cards
+    return render(request, template_for(request, "srs/recall_panel.html", "recall-panel"), {"course": course, "rows": rows})

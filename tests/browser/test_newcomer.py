@@ -2,18 +2,18 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from .conftest import axe_violations, screenshot
+from .conftest import WatchedPage, axe_violations, screenshot
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: WatchedPage, name: str) -> None:
     screenshot(page, name)
     assert axe_violations(page) == [], name
     assert page.console_errors == [], page.console_errors  # e.g. a script or style blocked by the CSP
 
 
-def test_newcomer_reads_searches_signs_up_and_logs_out(live_server, course, page: Page):
+def test_newcomer_reads_searches_signs_up_and_logs_out(live_server, course, page: WatchedPage):
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compute")
     check_page(page, "01-home")
@@ -60,14 +60,14 @@ def test_newcomer_reads_searches_signs_up_and_logs_out(live_server, course, page
     check_page(page, "06-login")
 
 
-def test_dark_mode_follows_the_system_and_stays_accessible(live_server, course, dark_page: Page):
+def test_dark_mode_follows_the_system_and_stays_accessible(live_server, course, dark_page: WatchedPage):
     dark_page.goto(live_server.url + "/courses/compute/lambda/")
     background = dark_page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(21, 20, 15)"
     check_page(dark_page, "07-note-dark")
 
 
-def test_without_javascript_search_is_a_plain_form(live_server, course, no_js_page: Page):
+def test_without_javascript_search_is_a_plain_form(live_server, course, no_js_page: WatchedPage):
     no_js_page.goto(live_server.url + "/search/")
     no_js_page.get_by_role("searchbox", name="Words to find in notes, flashcards and questions").fill("ecr")
     no_js_page.get_by_role("button", name="Search").last.click()

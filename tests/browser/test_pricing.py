@@ -2,12 +2,12 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from .conftest import axe_violations, screenshot
+from .conftest import WatchedPage, axe_violations, screenshot
 
 
-def test_embedded_calculator_updates_as_you_type_and_shares_its_url(live_server, course, page: Page):
+def test_embedded_calculator_updates_as_you_type_and_shares_its_url(live_server, course, page: WatchedPage):
     page.goto(live_server.url + "/courses/compute/lambda/")
     calculator = page.locator("#calculator-lambda")
     calculator.scroll_into_view_if_needed()

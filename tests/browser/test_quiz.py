@@ -2,16 +2,16 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from studyapp.quizzes.models import AttemptQuestion
 from studyapp.srs.models import ReviewState
 
-from .conftest import axe_violations, screenshot
+from .conftest import WatchedPage, axe_violations, screenshot
 from .test_study import log_in
 
 
-def test_a_practice_quiz_by_keyboard(live_server, course, page: Page):
+def test_a_practice_quiz_by_keyboard(live_server, course, page: WatchedPage):
     log_in(page, live_server.url, "/quiz/practice/")
     expect(page.get_by_role("heading", name="Practice quiz")).to_be_visible()
     assert axe_violations(page) == []
@@ -44,7 +44,7 @@ def test_a_practice_quiz_by_keyboard(live_server, course, page: Page):
     assert page.console_errors == []
 
 
-def test_a_short_mock_with_a_flag_the_review_screen_and_expiry(live_server, course, page: Page, settings):
+def test_a_short_mock_with_a_flag_the_review_screen_and_expiry(live_server, course, page: WatchedPage, settings):
     settings.STUDYAPP_MOCK = {"questions": 5, "minutes": 0.3, "grace_seconds": 2}  # 18 seconds
     log_in(page, live_server.url, "/quiz/mock/")
     expect(page.get_by_text("5 questions")).to_be_visible()

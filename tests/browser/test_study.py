@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from studyapp.srs.models import ReviewLog, ReviewState
 from tests.factories import UserFactory
 
-from .conftest import axe_violations, screenshot
+from .conftest import WatchedPage, axe_violations, screenshot
 
 
 def log_in(page: Page, base: str, next_url: str) -> None:
@@ -18,7 +18,7 @@ def log_in(page: Page, base: str, next_url: str) -> None:
     page.get_by_role("main").get_by_role("button", name="Log in").click()
 
 
-def test_a_whole_session_by_keyboard(live_server, course, page: Page):
+def test_a_whole_session_by_keyboard(live_server, course, page: WatchedPage):
     log_in(page, live_server.url, "/study/")
     expect(page.get_by_role("heading", name="Study", exact=True)).to_be_visible()
     assert axe_violations(page) == []
@@ -58,7 +58,7 @@ def test_a_whole_session_by_keyboard(live_server, course, page: Page):
     assert page.console_errors == []
 
 
-def test_without_javascript_studying_is_plain_forms(live_server, course, no_js_page: Page):
+def test_without_javascript_studying_is_plain_forms(live_server, course, no_js_page: WatchedPage):
     log_in(no_js_page, live_server.url, "/study/review/")
     no_js_page.get_by_role("link", name=re.compile("Show answer")).click()
     no_js_page.get_by_role("button", name=re.compile("^Good")).click()
@@ -66,7 +66,7 @@ def test_without_javascript_studying_is_plain_forms(live_server, course, no_js_p
     assert ReviewLog.objects.get().rating == 3
 
 
-def test_settings_and_leeches_pages_are_accessible(live_server, course, page: Page):
+def test_settings_and_leeches_pages_are_accessible(live_server, course, page: WatchedPage):
     log_in(page, live_server.url, "/study/settings/")
     expect(page.get_by_role("heading", name="Study settings")).to_be_visible()
     page.get_by_label("Desired retention").fill("0.99")

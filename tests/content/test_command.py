@@ -86,7 +86,7 @@ def test_the_course_in_the_repository_loads_without_problems():
     assert len(questions) >= 200
     assert sum(q.kind == "multiple" for q in questions) >= 0.25 * len(questions)
     assert {q.domain for q in questions} == {"domain-1", "domain-2", "domain-3", "domain-4"}
-    assert all(o["feedback"] for q in questions for o in q.data["options"]), "every option says why"
+    assert all(o.feedback for q in questions for o in q.content.choices), "every option says why"
 
 
 def test_unchanged_reload_leaves_the_database_file_byte_identical(tmp_path):

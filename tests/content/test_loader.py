@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from studyapp.content.loader import load
-from studyapp.content.models import Card, Note, Question, QuestionVersion, SearchEntry
+from studyapp.content.models import Card, Note, SearchEntry
+from studyapp.questions.models import Question, QuestionVersion
 from studyapp.content.sync import sync_content
 from tests.conftest import NOW
 
@@ -27,7 +28,7 @@ def snapshot() -> dict:
     return {
         "notes": list(Note.objects.values_list("pk", "slug", "checksum", "retired_at").order_by("pk")),
         "cards": list(Card.objects.values_list("pk", "source_key", "checksum", "retired_at").order_by("pk")),
-        "questions": list(Question.objects.values_list("pk", "source_key", "current_version_id", "retired_at").order_by("pk")),
+        "questions": list(Question.objects.values_list("pk", "source_key", "current_version_id", "status").order_by("pk")),
         "versions": QuestionVersion.objects.count(),
         "search": SearchEntry.objects.count(),
     }
@@ -81,7 +82,7 @@ def test_removed_cards_and_questions_are_retired_not_deleted(demo_course, demo_r
 
     reload(demo_root)
 
-    assert Question.objects.count() == 2 and Question.objects.live().count() == 0
+    assert Question.objects.count() == 2 and Question.objects.published().count() == 0
     assert Card.objects.filter(source_key="demo-lambda-price", retired_at__isnull=False).exists()
     assert not SearchEntry.objects.filter(kind="question").exists()
 
@@ -89,7 +90,7 @@ def test_removed_cards_and_questions_are_retired_not_deleted(demo_course, demo_r
     pk = Question.objects.get(source_key="demo-q-fargate").pk
     (demo_root / "demo" / "01-containers.md").write_text(text)
     reload(demo_root, later=2)
-    assert Question.objects.live().get(source_key="demo-q-fargate").pk == pk
+    assert Question.objects.published().get(source_key="demo-q-fargate").pk == pk
 
 
 def test_a_note_a_learner_read_survives_its_removal(demo_course, demo_root):

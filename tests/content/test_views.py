@@ -1,5 +1,7 @@
 """Notes pages and search, as a visitor sees them, with and without htmx."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateNotUsed, assertTemplateUsed
@@ -26,6 +28,41 @@ def test_course_home_shows_progress_once_logged_in(client, demo_course):
     client.get("/courses/demo/functions/")
     response = client.get(reverse("content:course", args=["demo"]))
     assertContains(response, "1 of 2 notes read")
+    assertContains(response, "0 of 1 note read")
+
+
+PANELS = {  # lazy panel: (its URL, as in hx-get and in the href twin)
+    "readiness-panel": "/quiz/panels/readiness/",
+    "recall-panel": "/study/panels/recall/?course=demo",
+}
+
+
+@pytest.mark.parametrize(("panel", "url"), PANELS.items())
+def test_course_home_lazy_loads_the_learners_panels_with_a_link_twin(client, demo_course, panel, url):
+    client.force_login(UserFactory())
+    response = client.get("/courses/demo/")
+    placeholder = re.search(rf'<div id="{panel}"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    assert placeholder, f"no {panel} placeholder"
+    assert f'hx-get="{url}"' in placeholder[0] and 'hx-trigger="revealed"' in placeholder[0] and 'hx-swap="outerHTML"' in placeholder[0]
+    assert f'href="{url}"' in placeholder[1]  # without JavaScript, the link is the panel
+    assert client.get(url).status_code == 200
+
+
+def test_course_home_has_no_panels_for_a_visitor(client, demo_course):
+    body = client.get("/courses/demo/").content.decode()
+    assert "/panels/" not in body and "hx-trigger" not in body
+
+
+def test_course_home_reads_only_the_outline_for_a_learner(client, demo_course, django_assert_max_num_queries):
+    """Recall and readiness left for their panels: the user, the course, then the outline's five reads
+    (notes, notes read, cards, questions, topics). It was ten with both panels computed here; a
+    visitor's page is five, as before."""
+    with django_assert_max_num_queries(5):
+        client.get("/")
+    client.force_login(UserFactory())
+    client.get("/")
+    with django_assert_max_num_queries(7):
+        response = client.get("/")
     assertContains(response, "0 of 1 note read")
 
 

@@ -157,11 +157,12 @@ def test_history_charts_mock_scores(signed_in):
     assertContains(response, "<svg")
 
 
-def test_course_home_readiness_combines_recall_and_the_last_mock(signed_in, learner):
-    assert "Exam readiness" not in signed_in.get("/").content.decode()
+def test_course_home_readiness_panel_combines_recall_and_the_last_mock(signed_in, learner):
+    assertContains(signed_in.get("/"), 'hx-get="/quiz/panels/readiness/"')  # lazy-loaded from the course home
+    assert "Exam readiness" not in signed_in.get("/quiz/panels/readiness/", headers=HX).content.decode()
     signed_in.post("/quiz/mock/")
     signed_in.post(f"/quiz/mock/{Attempt.objects.get().pk}/submit/")
-    response = signed_in.get("/")
+    response = signed_in.get("/quiz/panels/readiness/", headers=HX)
     assertContains(response, "Exam readiness")
     assertContains(response, "Last mock exam by domain")
     assertContains(response, "Keep going")

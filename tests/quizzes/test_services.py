@@ -5,7 +5,7 @@ import random
 import pytest
 
 from studyapp.content.loader import load
-from studyapp.content.models import Question
+from studyapp.questions.models import Question
 from studyapp.content.sync import sync_content
 from studyapp.quizzes import services
 from studyapp.quizzes.models import AttemptQuestion

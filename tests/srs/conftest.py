@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from studyapp.content.models import Card, Question
+from studyapp.content.models import Card
+from studyapp.questions.models import Question
 from studyapp.srs import services
 from tests.conftest import NOW
 from tests.factories import UserFactory
@@ -20,7 +21,7 @@ def cards(demo_course):
 
 @pytest.fixture
 def question(demo_course):
-    return Question.objects.live().order_by("position").first()
+    return Question.objects.published().order_by("placement__position").first()
 
 
 def rate(user, card, rating, *, at=NOW, revision=None):

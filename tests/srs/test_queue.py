@@ -6,7 +6,8 @@ import pytest
 
 from django.db.models import F
 
-from studyapp.content.models import Card, Note, Question
+from studyapp.content.models import Card, Note
+from studyapp.questions.models import Question, Status
 from studyapp.srs import queue, services
 from studyapp.srs.models import ReviewSettings, ReviewState
 from tests.conftest import NOW
@@ -136,10 +137,10 @@ def _card_of_each_kind(demo_course, learner):
 
 
 def _missed_questions(demo_course, learner):
-    first, second = Question.objects.filter(course=demo_course).order_by("pk")[:2]
+    first, second = Question.objects.filter(placement__course=demo_course).order_by("pk")[:2]
     services.enqueue_question(user=learner, question=first, now=later(minutes=-3))
     services.enqueue_question(user=learner, question=second, now=later(minutes=-2))
-    Question.objects.filter(pk=second.pk).update(retired_at=NOW)
+    Question.objects.filter(pk=second.pk).update(status=Status.RETIRED)
     assert ReviewState.objects.filter(user=learner, question__isnull=False).count() == 2
 
 
@@ -161,12 +162,12 @@ def _expected(learner, now, topic_id, new_left):
     """The queue's rules, applied in Python to every row."""
 
     def item_topic(state):
-        return state.card.note.topic_id if state.card_id else state.question.topic_id
+        return state.card.note.topic_id if state.card_id else state.question.placement.topic_id
 
     def studiable(state):
-        item = state.card or state.question
+        in_course = state.card.retired_at is None if state.card_id else state.question.status == Status.PUBLISHED
         return (
-            item.retired_at is None and not state.suspended and (state.buried_until is None or state.buried_until <= now)
+            in_course and not state.suspended and (state.buried_until is None or state.buried_until <= now)
             and (topic_id is None or item_topic(state) == topic_id)
         )  # fmt: skip
 

@@ -196,10 +196,11 @@ def test_stats_page_draws_svg_charts(signed_in):
     assertContains(response, "Learning")
 
 
-def test_course_home_shows_recall_and_unseen_cards_per_topic(signed_in):
+def test_course_home_recall_panel_shows_recall_and_unseen_cards_per_topic(signed_in):
     fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
     signed_in.post("/study/review/grade/", {**fields, "rating": "4"})
-    response = signed_in.get("/")
+    assertContains(signed_in.get("/"), 'hx-get="/study/panels/recall/?course=demo"')  # lazy-loaded from here
+    response = signed_in.get("/study/panels/recall/", {"course": "demo"}, headers=HX)
     assertContains(response, "Predicted recall")
     assertContains(response, "2 not seen yet")
 

@@ -225,21 +225,21 @@ def _cards_html(shown: list[tuple[str, str]]) -> str:
 def _questions_html(questions: list[ParsedQuestion]) -> str:
     parts = []
     for q in questions:
-        data = q.data
-        options = data["options"]
-        choices = "".join(f"<li>{o['html']}</li>" for o in options)
+        content = q.content
+        shown = content.shown(range(len(content.choices)))  # in written order: the note is the source
+        choices = "".join(f"<li>{c.html}</li>" for c in shown)
         review = "".join(
-            f'<li class="{"is-correct" if float(o["fraction"]) > 0 else "is-wrong"}">'
-            f'<strong>{"Right" if float(o["fraction"]) > 0 else "Wrong"}:</strong> {o["html"]}'
-            f'{" — " + o["feedback_html"] if o["feedback_html"] else ""}</li>'
-            for o in options
+            f'<li class="{"is-correct" if c.right else "is-wrong"}">'
+            f'<strong>{"Right" if c.right else "Wrong"}:</strong> {c.html}'
+            f'{" — " + c.feedback_html if c.feedback_html else ""}</li>'
+            for c in shown
         )
         parts.append(
             f'<article class="note-question" id="q-{html.escape(q.key)}" aria-label="Practice question">'
-            f'<p class="block-label">Check yourself</p><div class="question-stem">{data["stem_html"]}</div>'
+            f'<p class="block-label">Check yourself</p><div class="question-stem">{content.stem_html}</div>'
             f'<ol class="question-options" type="A">{choices}</ol>'
             f'<details><summary>Show the answer</summary><ol class="question-review" type="A">{review}</ol>'
-            f'<div class="explanation">{data["explanation_html"]}</div></details></article>'
+            f'<div class="explanation">{content.explanation_html}</div></details></article>'
         )
     return "".join(parts)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from studyapp.questions.content import QuestionContent
+
 DOMAINS: dict[str, str] = {
     "domain-1": "Cloud Concepts",
     "domain-2": "Security and Compliance",
@@ -90,9 +92,7 @@ class ParsedCard:
 
     @property
     def checksum(self) -> str:
-        return checksum(
-            [self.kind, self.front_html, self.back_html, self.section.anchor, self.section.title]
-        )
+        return checksum([self.kind, self.front_html, self.back_html, self.section.anchor, self.section.title])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,18 +104,17 @@ class ParsedQuestion:
     domain: str
     tags: tuple[str, ...]
     section: Section
-    data: dict[str, Any]  # the version's content: stem, options, explanation (raw and HTML)
+    content: QuestionContent  # the version's content: stem, choices, explanation (raw and rendered HTML)
     text: str  # plain text for search
 
     @property
     def version_checksum(self) -> str:
-        return checksum(self.data)
+        """Of the stored JSON: the same content always gives the same checksum, as before it was typed."""
+        return checksum(self.content.to_json())
 
     @property
     def checksum(self) -> str:
-        return checksum(
-            [self.version_checksum, self.topic, self.domain, self.tags, self.section.anchor]
-        )
+        return checksum([self.version_checksum, self.topic, self.domain, self.tags, self.section.anchor])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,6 +1,8 @@
 """Moodle's GIFT question format: a pure parser (:func:`parse`) and writer (:func:`dump`).
 
-Standard library only; text in, frozen dataclasses out. The grammar follows Moodle's own importer
+Standard library only; text in, frozen dataclasses out: each :class:`Question` is a located
+:class:`~studyapp.questions.content.QuestionContent` (its HTML fields left empty: rendering is the
+caller's business). The grammar follows Moodle's own importer
 (``question/format/gift/format.php``):
 
 * Questions are separated by blank lines (a line of only whitespace is blank). Lines are stripped of
@@ -28,7 +30,9 @@ Deliberate differences from Moodle: a weight on ``=`` in a choice question (``=%
 (Moodle ignores it); a weight that is not a number (``~%abc%x``) is an error rather than option text;
 an unclosed ``::name`` is an error; a numerical catch-all ``~`` answer is not supported (error);
 question lines after a ``$CATEGORY:`` line in the same block form a question (Moodle would read them
-as part of the category path). A question with any error is left out of the result.
+as part of the category path); a number whose exponent lies beyond ±9999 (10,000 digits after the
+point, say) is an error, the bound :class:`~studyapp.questions.content.NumericalAnswer` sets. A question
+with any error is left out of the result.
 Characters U+FDD0..U+FDEF (Unicode non-characters, used internally) are read as U+FFFD.
 """
 
@@ -38,18 +42,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import NoReturn
+
+from studyapp.questions.content import Choice, Kind, MatchPair, NumericalAnswer, QuestionContent
 
 __all__ = [
     "BLANK",
     "DEFAULT_TEXT_FORMAT",
     "TEXT_FORMATS",
     "GiftError",
-    "Kind",
-    "MatchPair",
-    "NumericalAnswer",
-    "Option",
     "ParseResult",
     "Question",
     "dump",
@@ -63,78 +64,32 @@ BLANK = "_____"
 """What a missing-word stem holds where the answer block was."""
 
 
-class Kind(StrEnum):
-    """The question types GIFT can express."""
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUEFALSE = "truefalse"
-    SHORTANSWER = "shortanswer"
-    NUMERICAL = "numerical"
-    MATCHING = "matching"
-    ESSAY = "essay"
-    DESCRIPTION = "description"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Option:
-    """An answer of a choice, true/false or short-answer question.
-
-    ``fraction`` is the share of the mark it earns, from -1 to 1 (``~%50%`` is 0.5).
-    """
-
-    text: str
-    fraction: Decimal
-    feedback: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NumericalAnswer:
-    """An accepted number: right when within ``value`` ± ``tolerance``.
-
-    A range ``a..b`` is stored as its midpoint and half-width.
-    """
-
-    value: Decimal
-    tolerance: Decimal
-    fraction: Decimal
-    feedback: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MatchPair:
-    """One row of a matching question; an empty ``question`` is an extra wrong answer."""
-
-    question: str
-    answer: str
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Question:
-    """One parsed question; which of ``options``/``numerical``/``pairs`` is filled depends on ``kind``.
+    """One parsed question: where it was written, what GIFT says about it, and its ``content``.
 
     * ``line``: the caller's line number (see ``parse(start_line=...)``) of the question's first
       non-comment line.
-    * ``stem``: unescaped text; missing-word questions have ``_____`` where the braces were.
-    * ``options``: SINGLE, MULTIPLE, SHORTANSWER in written order; TRUEFALSE always has exactly two,
-      ``True`` then ``False``, the right one with fraction 1 and the other 0, each with the feedback a
-      learner who picks it sees.
-    * ``numerical``: NUMERICAL only. ``pairs``: MATCHING only.
-    * ``general_feedback``: the ``####`` text, shown after answering (not for DESCRIPTION).
+    * ``id`` and ``tags``: from ``[id:...]`` and ``[tag:...]`` comments; ``category``: the last
+      ``$CATEGORY:`` before it; ``text_format``: the stem's ``[format]`` tag (default ``moodle``).
+    * ``content``: the typed content, with no HTML. Its ``stem`` is unescaped text; missing-word
+      questions have ``_____`` where the braces were. ``choices`` are SINGLE, MULTIPLE and SHORTANSWER
+      answers in written order; TRUEFALSE always has exactly two, ``True`` then ``False``, the right
+      one with fraction 1 and the other 0, each with the feedback a learner who picks it sees.
+      ``explanation`` is the ``####`` general feedback, shown after answering (not for DESCRIPTION).
+    * ``name``: the ``::name::`` title, which is ``content.name``.
     """
 
     line: int
-    kind: Kind
-    name: str = ""
     id: str | None = None
     tags: tuple[str, ...] = ()
     category: str = ""
     text_format: str = DEFAULT_TEXT_FORMAT
-    stem: str
-    options: tuple[Option, ...] = ()
-    numerical: tuple[NumericalAnswer, ...] = ()
-    pairs: tuple[MatchPair, ...] = ()
-    general_feedback: str = ""
+    content: QuestionContent
+
+    @property
+    def name(self) -> str:
+        return self.content.name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -312,9 +267,7 @@ def _id_and_tags(comments: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
     return qid or None, tuple(tag for tag in tags if tag)
 
 
-def _read_question(
-    lines: Sequence[tuple[int, str]], comments: Sequence[str], category: str
-) -> tuple[Question | None, list[GiftError]]:
+def _read_question(lines: Sequence[tuple[int, str]], comments: Sequence[str], category: str) -> tuple[Question | None, list[GiftError]]:
     """One question from its non-comment lines: the question, or None and its errors."""
     line = lines[0][0]
     masked = _mask("\n".join(text for _, text in lines)).strip(_TRIM)
@@ -335,20 +288,19 @@ def _read_question(
     if parsed is None or problems:
         return None, [GiftError(line=line, name=label, message=message) for message in problems]
     qid, tags = _id_and_tags(comments)
-    question = Question(
-        line=line,
-        kind=parsed.kind,
-        name=name,
-        id=qid,
-        tags=tags,
-        category=category,
-        text_format=parsed.text_format,
-        stem=parsed.stem,
-        options=parsed.options,
-        numerical=parsed.numerical,
-        pairs=parsed.pairs,
-        general_feedback=parsed.general_feedback,
-    )
+    try:
+        content = QuestionContent(
+            kind=parsed.kind,
+            name=name,
+            stem=parsed.stem,
+            choices=parsed.options,
+            numerical=parsed.numerical,
+            pairs=parsed.pairs,
+            explanation=parsed.general_feedback,
+        )
+    except ValueError as error:  # a rule of the content's that the checks above do not repeat (its bound on numbers)
+        return None, [GiftError(line=line, name=label, message=str(error))]
+    question = Question(line=line, id=qid, tags=tags, category=category, text_format=parsed.text_format, content=content)
     return question, []
 
 
@@ -374,12 +326,12 @@ def _braces(masked: str) -> tuple[int, int] | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Body:
-    """What follows the name: every Question field that the block's text decides."""
+    """What follows the name: everything about the question that the block's text decides."""
 
     kind: Kind
     text_format: str
     stem: str
-    options: tuple[Option, ...] = ()
+    options: tuple[Choice, ...] = ()
     numerical: tuple[NumericalAnswer, ...] = ()
     pairs: tuple[MatchPair, ...] = ()
     general_feedback: str = ""
@@ -448,12 +400,12 @@ def _answer_and_feedback(body: str, text_format: str) -> tuple[str, str]:
     return _text(text, text_format), _text(feedback, text_format)
 
 
-def _choice(answer: str, kind: Kind, text_format: str, problems: list[str]) -> tuple[Option, ...]:
-    options: list[Option] = []
+def _choice(answer: str, kind: Kind, text_format: str, problems: list[str]) -> tuple[Choice, ...]:
+    options: list[Choice] = []
     for marker, body in _pieces(answer, "~="):
         fraction, rest = _weight(body, _ONE if marker == "=" else _ZERO, problems)
         text, feedback = _answer_and_feedback(rest, text_format)
-        options.append(Option(text=text, fraction=fraction, feedback=feedback))
+        options.append(Choice(text=text, fraction=fraction, feedback=feedback))
     if len(options) < 2:
         problems.append("a choice question needs at least two options")
         return tuple(options)
@@ -469,12 +421,12 @@ def _choice(answer: str, kind: Kind, text_format: str, problems: list[str]) -> t
     return tuple(options)
 
 
-def _shortanswer(answer: str, text_format: str, problems: list[str]) -> tuple[Option, ...]:
-    options: list[Option] = []
+def _shortanswer(answer: str, text_format: str, problems: list[str]) -> tuple[Choice, ...]:
+    options: list[Choice] = []
     for _, body in _pieces(answer, "="):
         fraction, rest = _weight(body, _ONE, problems)
         text, feedback = _answer_and_feedback(rest, text_format)
-        options.append(Option(text=text, fraction=fraction, feedback=feedback))
+        options.append(Choice(text=text, fraction=fraction, feedback=feedback))
     if not options:
         problems.append("a short-answer question needs at least one answer")
     if any(not option.text for option in options):
@@ -482,12 +434,12 @@ def _shortanswer(answer: str, text_format: str, problems: list[str]) -> tuple[Op
     return tuple(options)
 
 
-def _truefalse(answer: str, text_format: str) -> tuple[Option, ...]:
-    bits = answer.split("#", 2) + ["", ""]
+def _truefalse(answer: str, text_format: str) -> tuple[Choice, ...]:
+    bits = [*answer.split("#", 2), "", ""]
     right_is_true = _TRUEFALSE[bits[0].strip(_TRIM)]
     wrong, right = _text(bits[1], text_format), _text(bits[2], text_format)
-    true = Option(text="True", fraction=_ONE if right_is_true else _ZERO, feedback=right if right_is_true else wrong)
-    false = Option(text="False", fraction=_ZERO if right_is_true else _ONE, feedback=wrong if right_is_true else right)
+    true = Choice(text="True", fraction=_ONE if right_is_true else _ZERO, feedback=right if right_is_true else wrong)
+    false = Choice(text="False", fraction=_ZERO if right_is_true else _ONE, feedback=wrong if right_is_true else right)
     return (true, false)
 
 
@@ -545,11 +497,12 @@ def dump(questions: Iterable[Question]) -> str:
     or ``%`` is protected with an explicit format tag or weight. Ids and tags go on a
     ``// [id:x] [tag:a] [tag:b]`` line above the question; a ``$CATEGORY:`` line (``$CATEGORY:`` alone for
     the empty category) is written whenever the category differs from the previous question's (the
-    first one starting from ""). Raises ValueError for a question that cannot be written faithfully:
-    an unknown text format; a category, id or tag GIFT cannot carry; fields its kind does not use;
-    a TRUEFALSE question whose options are not True/False worth 1/0; a SINGLE question with fewer than
-    two options, or a MULTIPLE/SHORTANSWER/MATCHING one with none; ``->`` in a short-answer text or a
-    matching sub-question; a non-finite number; an empty DESCRIPTION.
+    first one starting from ""). The content's ``*_html`` renderings are not written: they derive from
+    its texts. Raises ValueError for a question that cannot be written faithfully (the content has
+    already checked its own invariants: kinds and their parts, true/false choices, numbers):
+    an unknown text format; a category, id or tag GIFT cannot carry; a DESCRIPTION with an
+    explanation; a case-sensitive SHORTANSWER; ``->`` in a short-answer text or a matching
+    sub-question; an empty DESCRIPTION.
     """
     chunks: list[str] = []
     category = ""
@@ -562,21 +515,11 @@ def dump(questions: Iterable[Question]) -> str:
     return "\n\n".join(chunks) + "\n" if chunks else ""
 
 
-_USES: dict[Kind, frozenset[str]] = {
-    Kind.SINGLE: frozenset({"options", "general_feedback"}),
-    Kind.MULTIPLE: frozenset({"options", "general_feedback"}),
-    Kind.TRUEFALSE: frozenset({"options", "general_feedback"}),
-    Kind.SHORTANSWER: frozenset({"options", "general_feedback"}),
-    Kind.NUMERICAL: frozenset({"numerical", "general_feedback"}),
-    Kind.MATCHING: frozenset({"pairs", "general_feedback"}),
-    Kind.ESSAY: frozenset({"general_feedback"}),
-    Kind.DESCRIPTION: frozenset(),
-}
-
-
 def _check(question: Question) -> None:
+    content = question.content
+
     def fail(message: str) -> NoReturn:
-        raise ValueError(f"cannot write question {question.name or question.stem[:40]!r} as GIFT: {message}")
+        raise ValueError(f"cannot write question {content.name or content.stem[:40]!r} as GIFT: {message}")
 
     if question.text_format not in TEXT_FORMATS:
         fail(f"unknown text format {question.text_format!r}")
@@ -594,27 +537,16 @@ def _check(question: Question) -> None:
     for tag in question.tags:
         if "<" in tag or ">" in tag:
             fail(f"a tag cannot contain '<' or '>': {tag!r}")
-    used = _USES[question.kind]
-    for field_name in ("options", "numerical", "pairs", "general_feedback"):
-        if field_name not in used and getattr(question, field_name):
-            fail(f"a {question.kind} question has no {field_name.replace('_', ' ')}")
-    kind = question.kind
-    if kind is Kind.SINGLE and len(question.options) < 2:
-        fail("a single-answer question needs at least two options")
-    if kind in (Kind.MULTIPLE, Kind.SHORTANSWER) and not question.options:
-        fail("no options")
-    if kind is Kind.MATCHING and not question.pairs:
-        fail("no pairs")
-    if kind is Kind.TRUEFALSE:
-        texts = [option.text for option in question.options]
-        fractions = {option.fraction for option in question.options}
-        if texts != ["True", "False"] or fractions != {_ONE, _ZERO}:
-            fail("a true/false question needs options True and False worth 1 and 0")
-    if kind is Kind.SHORTANSWER and any("->" in option.text or "->" in option.feedback for option in question.options):
+    kind = content.kind
+    if kind is Kind.DESCRIPTION and content.explanation:
+        fail("a description question has no general feedback")  # {####...} would make it an essay
+    if content.case_sensitive:
+        fail("GIFT cannot say that a short answer is case-sensitive")
+    if kind is Kind.SHORTANSWER and any("->" in choice.text or "->" in choice.feedback for choice in content.choices):
         fail("a short answer cannot contain '->' (it would read as a matching question)")
-    if kind is Kind.MATCHING and any("->" in pair.question for pair in question.pairs):
+    if kind is Kind.MATCHING and any("->" in pair.question for pair in content.pairs):
         fail("a matching sub-question cannot contain '->'")
-    if kind is Kind.DESCRIPTION and not question.stem and not question.name:
+    if kind is Kind.DESCRIPTION and not content.stem and not content.name:
         fail("an empty description")
 
 
@@ -650,13 +582,11 @@ def _meta(value: str) -> str:
 def _write(question: Question) -> str:
     fmt = question.text_format
     lines: list[str] = []
-    meta = ([f"[id:{_meta(question.id)}]"] if question.id is not None else []) + [
-        f"[tag:{_meta(tag)}]" for tag in question.tags
-    ]
+    meta = ([f"[id:{_meta(question.id)}]"] if question.id is not None else []) + [f"[tag:{_meta(tag)}]" for tag in question.tags]
     if meta:
         lines.append("// " + " ".join(meta))
     head = f"::{escape(question.name)}:: " if question.name else ""
-    stem = question.stem
+    stem = question.content.stem
     needs_tag = fmt != DEFAULT_TEXT_FORMAT or bool(_FORMAT_TAG.match(stem)) or (not head and stem.startswith("//"))
     head += f"[{fmt}]" if needs_tag else ""
     block = _block(question)
@@ -672,14 +602,15 @@ def _write(question: Question) -> str:
 
 def _block(question: Question) -> str | None:
     """The ``{...}`` answer block, or None for a description."""
-    fmt, kind = question.text_format, question.kind
-    general = f"####{_written(question.general_feedback, fmt)}" if question.general_feedback else ""
+    content = question.content
+    fmt, kind = question.text_format, content.kind
+    general = f"####{_written(content.explanation, fmt)}" if content.explanation else ""
     if kind is Kind.DESCRIPTION:
         return None
     if kind is Kind.ESSAY:
         return "{" + general + "}"
     if kind is Kind.TRUEFALSE:
-        true, false = question.options
+        true, false = content.choices
         right, wrong = (true, false) if true.fraction == _ONE else (false, true)
         answer = "TRUE" if right is true else "FALSE"
         wrong_text, right_text = _written(wrong.feedback, fmt), _written(right.feedback, fmt)
@@ -692,7 +623,7 @@ def _block(question: Question) -> str | None:
     rows: list[str] = []
     if kind in (Kind.SINGLE, Kind.MULTIPLE):
         markers: list[str] = []
-        for option in question.options:
+        for option in content.choices:
             if kind is Kind.SINGLE and option.fraction == _ONE:
                 markers.append("=")
             else:
@@ -700,23 +631,23 @@ def _block(question: Question) -> str | None:
         if kind is Kind.SINGLE and "~" not in "".join(markers):
             markers[-1] = "~%100%"
         if kind is Kind.SINGLE and "=" not in markers:
-            first = question.options[0]
+            first = content.choices[0]
             markers[0] = f"=%{_format_decimal(first.fraction * _HUNDRED)}%"
-        for marker, option in zip(markers, question.options, strict=True):
+        for marker, option in zip(markers, content.choices, strict=True):
             text = _written(option.text, fmt)
             if text.startswith("%") and not marker.endswith("%"):
                 marker += f"%{_format_decimal(option.fraction * _HUNDRED)}%"
             rows.append(marker + text + _feedback(option.feedback, fmt))
     elif kind is Kind.SHORTANSWER:
-        for option in question.options:
+        for option in content.choices:
             text = _written(option.text, fmt)
             rows.append(_weighted("=", option.fraction, _ONE, text) + _feedback(option.feedback, fmt))
     elif kind is Kind.NUMERICAL:
-        for number in question.numerical:
+        for number in content.numerical:
             written = f"{_format_decimal(number.value)}:{_format_decimal(number.tolerance)}"
             rows.append(_weighted("=", number.fraction, _ONE, written) + _feedback(number.feedback, fmt))
     elif kind is Kind.MATCHING:
-        for pair in question.pairs:
+        for pair in content.pairs:
             left = _written(pair.question, fmt)
             rows.append(f"={left} -> {escape(pair.answer)}" if left else f"=-> {escape(pair.answer)}")
     if general:

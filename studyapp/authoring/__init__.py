@@ -1,1 +1,0 @@
-"""Question bank authoring: editor, versions, import/export."""

@@ -1,0 +1,56 @@
+"""The one door to an attempt: every view, partial and export that reads one comes through here.
+
+In Zulip's shape (``zerver/lib/streams.py``'s ``access_stream_by_id``): a missing attempt and one the
+user may not read raise the same ``Http404``, so ids cannot be probed. The owner may always read their
+attempt. ``as_instructor=True`` also lets through the rules that apps above quizzes register (the
+classroom app: an instructor of a class the learner is in), so the rule for "who teaches whom" lives
+in that app while this stays the only door.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from studyapp.accounts.models import User
+
+from .models import Attempt, AttemptQuestion
+
+InstructorRule = Callable[[User, Attempt], bool]
+_instructor_rules: list[InstructorRule] = []
+
+
+def register_instructor_rule(rule: InstructorRule) -> None:
+    """Let ``rule(user, attempt)`` grant read access to an attempt for ``as_instructor=True``.
+    Called from an app's ``ready()``; registering the same rule twice keeps one."""
+    if rule not in _instructor_rules:
+        _instructor_rules.append(rule)
+
+
+def access_attempt(user: User, attempt_id: int, *, as_instructor: bool = False, queryset: QuerySet[Attempt] | None = None) -> Attempt:
+    """The attempt ``attempt_id`` if ``user`` may read it, else ``Http404`` (the same for a missing one).
+
+    ``queryset`` narrows what counts as found (a mode, a ``select_related``); it never widens access.
+    """
+    attempts = Attempt.objects.all() if queryset is None else queryset
+    attempt = attempts.select_related("user").filter(pk=attempt_id).first()
+    if attempt is not None and user.is_authenticated:
+        if attempt.user_id == user.pk:
+            return attempt
+        if as_instructor and any(rule(user, attempt) for rule in _instructor_rules):
+            return attempt
+    raise Http404("No such attempt.")
+
+
+def access_slot(user: User, attempt_id: int, position: int, *, as_instructor: bool = False) -> AttemptQuestion:
+    """One question of an attempt the user may read, with what its screen shows; else ``Http404``."""
+    return slot_of(access_attempt(user, attempt_id, as_instructor=as_instructor), position)
+
+
+def slot_of(attempt: Attempt, position: int) -> AttemptQuestion:
+    """Question ``position`` of an attempt already let through the door, else ``Http404``."""
+    slot = attempt.slots.select_related("version", "question__placement__note__course").filter(position=position).first()
+    if slot is None:
+        raise Http404("No such question in this attempt.")
+    slot.attempt = attempt
+    return slot
