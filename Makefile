@@ -1,4 +1,4 @@
-# studyapp: `make run` serves the app, `make test` runs every test (SQLite, then PostgreSQL + Redis).
+# studyapp: `make run` serves the app, `make test` runs `make lint` then every test (SQLite, then PostgreSQL + Redis).
 # Both set themselves up from a fresh clone.
 
 SHELL := /bin/bash
@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    set up (venv, packages, migrations, content) and serve http://$(HOST):$(PORT)"
-	@echo "make test   set up, start what the tests need, run the suite on SQLite and on PostgreSQL"
+	@echo "make test   lint, set up, start what the tests need, run the suite on SQLite and on PostgreSQL"
 	@echo "make lint   ruff (lint, import order, format) and mypy with django-stubs, as configured in pyproject.toml"
 
 $(PY):
@@ -64,7 +64,8 @@ $(AXE):
 
 services: system-packages postgres redis $(AXE)
 
-test: setup services
+# lint first: it takes seconds and fails before anything is set up or started.
+test: lint setup services
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -96,13 +96,16 @@ def imports(source: str, name: str, *, is_package: bool = False) -> Iterator[Imp
             for alias in node.names:
                 if alias.name != "*":
                     yield Import(module=f"{module}.{alias.name}", line=node.lineno, source=written(node))
-        elif isinstance(node, ast.Call) and _is_import_module(node):
-            yield Import(module=node.args[0].value, line=node.lineno, source=written(node))  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Call) and (imported := _imported_module(node)) is not None:
+            yield Import(module=imported, line=node.lineno, source=written(node))
 
 
-def _is_import_module(node: ast.Call) -> bool:
+def _imported_module(node: ast.Call) -> str | None:
+    """The module an ``import_module("...")`` call names with a string constant; None for any other call."""
     called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-    return called == "import_module" and bool(node.args) and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    if called == "import_module" and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value
+    return None
 
 
 def app_of(module: str) -> str | None:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from studyapp.accounts.models import User
-
 from studyapp.questions.models import Question
 
 from .models import Card, Course, Note, NoteRead, Topic
@@ -29,15 +28,19 @@ def course_outline(course: Course, user: User | None) -> list[TopicRow]:
     notes = list(Note.objects.live().filter(course=course).select_related("course").defer("body_html", "toc_html").order_by("order"))
     read = set(NoteRead.objects.for_user(user).filter(note__course=course).values_list("note_id", flat=True)) if user else set()
     cards = dict(
-        Card.objects.live().filter(course=course, note__retired_at__isnull=True)
-        .values_list("note__topic_id").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+        Card.objects.live()
+        .filter(course=course, note__retired_at__isnull=True)
+        .values_list("note__topic_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     questions = dict(
-        Question.objects.published().filter(placement__course=course)
-        .values_list("placement__topic_id").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+        Question.objects.published().filter(placement__course=course).values_list("placement__topic_id").annotate(n=Count("id")).order_by()
+    )
     return [
-        TopicRow(topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=cards.get(t.pk, 0), questions=questions.get(t.pk, 0))
+        TopicRow(
+            topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=cards.get(t.pk, 0), questions=questions.get(t.pk, 0)
+        )
         for t in Topic.objects.live().filter(course=course)
     ]
 

@@ -77,9 +77,13 @@ def search(query: str, *, page: int = 1) -> Results:
     finder = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
     hits = finder(terms, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     return Results(
-        query=query, terms=terms, hits=tuple(hits[:PAGE_SIZE]), truncated=truncated,
-        page=page, has_next=len(hits) > PAGE_SIZE and page < MAX_PAGES,
-    )  # fmt: skip
+        query=query,
+        terms=terms,
+        hits=tuple(hits[:PAGE_SIZE]),
+        truncated=truncated,
+        page=page,
+        has_next=len(hits) > PAGE_SIZE and page < MAX_PAGES,
+    )
 
 
 def _search_sqlite(terms: tuple[str, ...], limit: int, offset: int) -> list[Hit]:
@@ -114,10 +118,18 @@ def _search_postgres(terms: tuple[str, ...], limit: int, offset: int) -> list[Hi
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
-                "body", query, config="english", start_sel=START, stop_sel=STOP,
-                max_words=30, min_words=12, short_word=2, fragment_delimiter=" … ", max_fragments=2,
+                "body",
+                query,
+                config="english",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=30,
+                min_words=12,
+                short_word=2,  # type: ignore[arg-type]  # django-stubs says str; ShortWord is a length in characters
+                fragment_delimiter=" … ",
+                max_fragments=2,
             ),
-        )  # fmt: skip
+        )
         .order_by("-rank", "id")
         .values_list("kind", "title", "note__title", "url", "snippet")[offset : offset + limit]
     )

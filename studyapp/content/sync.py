@@ -6,16 +6,17 @@ files are retired, never deleted, so learner state that points at them survives.
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils.text import Truncator
 
-from .loader import LoadedCourse, LoadResult
 from studyapp.questions import services as question_services
 from studyapp.questions.models import CATEGORY_ROOT, Status
 
+from .loader import LoadedCourse, LoadResult
 from .models import Card, Course, Note, QuestionPlacement, SearchEntry, SearchKind, Topic
 from .parsing.note import toc_html
 from .parsing.types import ParsedNote
@@ -72,7 +73,7 @@ def sync_content(result: LoadResult, *, now: datetime) -> SyncReport:
     return report
 
 
-def _set(obj: object, values: dict[str, object]) -> bool:
+def _set(obj: object, values: Mapping[str, object]) -> bool:
     """Assign values that differ; report whether anything did."""
     changed = False
     for name, value in values.items():
@@ -184,11 +185,16 @@ def _sync_cards(course: Course, loaded: LoadedCourse, notes: dict[str, Note], *,
             position += 1
             seen.add(parsed.key)
             values = {
-                "note_id": note.pk, "kind": parsed.kind, "front_html": parsed.front_html,
-                "back_html": parsed.back_html, "section_anchor": parsed.section.anchor,
-                "section_title": parsed.section.title, "position": position,
-                "checksum": parsed.checksum, "retired_at": None,
-            }  # fmt: skip
+                "note_id": note.pk,
+                "kind": parsed.kind,
+                "front_html": parsed.front_html,
+                "back_html": parsed.back_html,
+                "section_anchor": parsed.section.anchor,
+                "section_title": parsed.section.title,
+                "position": position,
+                "checksum": parsed.checksum,
+                "retired_at": None,
+            }
             card = existing.get(parsed.key)
             if card is None:
                 new.append(Card(course=course, source_key=parsed.key, **values))
@@ -218,12 +224,19 @@ def _sync_questions(
         note = notes[parsed_note.slug]
         for parsed in parsed_note.questions:
             position += 1
-            details = {"category": f"{CATEGORY_ROOT}/{course.slug}/{parsed.topic}", "domain": parsed.domain, "tags": list(parsed.tags)}
+            category, domain, tags = f"{CATEGORY_ROOT}/{course.slug}/{parsed.topic}", parsed.domain, list(parsed.tags)
             place = {"topic_id": topics[parsed.topic].pk, "note_id": note.pk, "section_anchor": parsed.section.anchor, "position": position}
             placement = placements.get(parsed.key)
             if placement is None:
                 question = question_services.create_question(
-                    content=parsed.content, by=None, now=now, source_key=parsed.key, status=Status.PUBLISHED, **details
+                    content=parsed.content,
+                    by=None,
+                    now=now,
+                    source_key=parsed.key,
+                    status=Status.PUBLISHED,
+                    category=category,
+                    domain=domain,
+                    tags=tags,
                 )
                 QuestionPlacement.objects.create(question=question, course=course, **place)
                 changes["questions added"] += 1
@@ -235,7 +248,7 @@ def _sync_questions(
             if version is None or version.checksum != parsed.version_checksum:
                 question_services.add_version(question=question, content=parsed.content, by=None, now=now)
                 changes["question versions added"] += 1
-            updated = question_services.update_details(question=question, **details)
+            updated = question_services.update_details(question=question, category=category, domain=domain, tags=tags)
             if question.status != Status.PUBLISHED:
                 question_services.publish(question=question)
                 updated = True
@@ -258,15 +271,24 @@ def _index_note(course: Course, note: Note, parsed: ParsedNote, question_ids: di
     written = {card.key.split("/")[0]: card for card in reversed(parsed.cards)}  # cloze siblings share one entry
     entries += [
         SearchEntry(
-            course=course, note=note, kind=SearchKind.CARD, title=card.section.title or note.title,
-            body=card.text, url=f"{url}#{card.section.anchor}" if card.section.anchor else url,
+            course=course,
+            note=note,
+            kind=SearchKind.CARD,
+            title=card.section.title or note.title,
+            body=card.text,
+            url=f"{url}#{card.section.anchor}" if card.section.anchor else url,
         )
         for card in reversed(written.values())
-    ]  # fmt: skip
+    ]
     entries += [
         SearchEntry(
-            course=course, note=note, question_id=question_ids[q.key], kind=SearchKind.QUESTION,
-            title=q.content.name or Truncator(q.text).chars(80), body=q.text, url=f"{url}#q-{q.key}",
+            course=course,
+            note=note,
+            question_id=question_ids[q.key],
+            kind=SearchKind.QUESTION,
+            title=q.content.name or Truncator(q.text).chars(80),
+            body=q.text,
+            url=f"{url}#q-{q.key}",
         )
         for q in parsed.questions
     ]

@@ -29,11 +29,6 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """What learners may see: published, with a version to show."""
         return self.filter(status=Status.PUBLISHED, current_version__isnull=False)
 
-    def in_category(self, path: str, *, subcategories: bool = True) -> "QuestionQuerySet":
-        if subcategories:
-            return self.filter(Q(category=path) | Q(category__startswith=f"{path}/"))
-        return self.filter(category=path)
-
 
 class Question(models.Model):
     """A question of the bank. ``source_key`` is its stable id (GIFT's ``[id:...]``, Moodle's
@@ -59,9 +54,7 @@ class Question(models.Model):
         db_table = "content_question"
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["category", "source_key"], condition=~Q(source_key=""), name="questions_question_unique_key"
-            ),
+            models.UniqueConstraint(fields=["category", "source_key"], condition=~Q(source_key=""), name="questions_question_unique_key"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="questions_question_status"),
         ]
         indexes = [models.Index(fields=["status", "domain"], name="questions_question_domain")]

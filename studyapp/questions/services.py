@@ -34,9 +34,15 @@ def create_question(
 ) -> Question:
     """A new question with ``content`` as version 1. Drafts (the default) reach no learner."""
     question = Question.objects.create(
-        source_key=source_key, category=category, domain=domain, tags=list(tags), status=status, author=by,
-        kind=content.kind, option_count=len(content.choices),
-    )  # fmt: skip
+        source_key=source_key,
+        category=category,
+        domain=domain,
+        tags=list(tags),
+        status=status,
+        author=by,
+        kind=content.kind,
+        option_count=len(content.choices),
+    )
     _write_version(question, content, number=1, by=by, now=now)
     return question
 
@@ -105,11 +111,10 @@ def update_details(
     category: str | None = None,
     domain: str | None = None,
     tags: Sequence[str] | None = None,
-    checksum: str | None = None,
 ) -> bool:
     """Change what is said about a question (not its wording, which takes a version). True when
     anything changed; nothing is written otherwise."""
-    wanted = {"source_key": source_key, "category": category, "domain": domain, "tags": None if tags is None else list(tags), "checksum": checksum}
+    wanted = {"source_key": source_key, "category": category, "domain": domain, "tags": None if tags is None else list(tags)}
     changed = [name for name, value in wanted.items() if value is not None and getattr(question, name) != value]
     for name in changed:
         setattr(question, name, wanted[name])

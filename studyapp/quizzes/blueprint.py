@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal
-
-Kind = Literal["single", "multiple", "truefalse"]
 
 CLF_C02_WEIGHTS: Mapping[str, Decimal] = MappingProxyType(
     {"domain-1": Decimal("0.24"), "domain-2": Decimal("0.30"), "domain-3": Decimal("0.34"), "domain-4": Decimal("0.12")}
@@ -36,7 +33,7 @@ class BankItem:
 
     id: int
     domain: str  # "domain-1" .. "domain-4"
-    kind: Kind
+    kind: str  # any question kind: a blueprint admits those in its ``kinds``
     topic: str
     option_count: int
 
@@ -72,10 +69,6 @@ class Blueprint:
         raw = {domain: _share(weight) for domain, weight in self.weights.items()}
         whole = sum(raw.values())
         return {domain: share / whole for domain, share in raw.items() if share > 0}
-
-    def admits(self, item: BankItem) -> bool:
-        """Whether ``item`` may appear: a weighted domain, an allowed kind and the right option count."""
-        return item.domain in self.shares() and self.fits(item)
 
     def fits(self, item: BankItem) -> bool:
         """Whether ``item``'s kind is allowed and it has the right number of options (domain aside)."""
@@ -167,7 +160,8 @@ def _capped(seats: int, shares: Mapping[str, Fraction], available: Mapping[str, 
 
 
 def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random) -> Draw:
-    """Draw ``blueprint.total`` distinct eligible questions (see :meth:`Blueprint.admits`), shuffled.
+    """Draw ``blueprint.total`` distinct eligible questions, shuffled: from a weighted domain, and
+    admitted by :meth:`Blueprint.fits` (an allowed kind with the right number of options).
 
     Each domain gives its :func:`targets` count. A domain with fewer eligible items gives all of them,
     the difference is recorded in ``shortfall``, and the missing seats are filled from the other

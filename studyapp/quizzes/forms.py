@@ -8,20 +8,27 @@ from .services import FILTERS, MAX_QUESTIONS, MIN_QUESTIONS, PracticeChoice
 
 class PracticeForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.live().order_by("course", "position"), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="None ticked: every topic.",
-    )  # fmt: skip
+        queryset=Topic.objects.live().order_by("course", "position"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every topic.",
+    )
     domains = forms.MultipleChoiceField(
-        choices=[(code, f"Domain {code[-1]}: {name}") for code, name in DOMAINS.items()], required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="None ticked: every exam domain.",
-    )  # fmt: skip
+        choices=[(code, f"Domain {code[-1]}: {name}") for code, name in DOMAINS.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every exam domain.",
+    )
     count = forms.IntegerField(min_value=MIN_QUESTIONS, max_value=MAX_QUESTIONS, initial=10, label="Number of questions")
     only = forms.ChoiceField(choices=list(FILTERS.items()), initial="all", widget=forms.RadioSelect, label="Which questions")
     pricing_problems = forms.BooleanField(
-        required=False, label="Pricing problems instead",
+        required=False,
+        label="Pricing problems instead",
         help_text="Work out monthly bills for Lambda, Fargate, API Gateway, ECR, Batch and Lightsail, answered in dollars and checked to the cent.",
-    )  # fmt: skip
+    )
 
     def choice(self) -> PracticeChoice:
         data = self.cleaned_data
-        return PracticeChoice(topic_ids=[t.pk for t in data["topics"]], domains=list(data["domains"]), count=data["count"], only=data["only"])
+        return PracticeChoice(
+            topic_ids=[t.pk for t in data["topics"]], domains=list(data["domains"]), count=data["count"], only=data["only"]
+        )

@@ -2,9 +2,8 @@
 
 How one answer is graded lives in :mod:`studyapp.questions.content` (``grade()`` for every kind, with
 :class:`Policy` and :class:`Grade`, imported here so that ``quizzes.grading.Policy`` and ``Grade`` keep
-working). What stays here is what a quiz adds: :func:`grade` and :func:`option_fractions` for callers
-that still hold stored options as dicts (both go once every caller reads typed content), penalties for
-later tries, the quiz grade from several attempts, the exam's scaled score and item statistics.
+working: the first migration names ``grading.Policy``). What stays here is what a quiz adds: penalties
+for later tries, the quiz grade from several attempts, the exam's scaled score and item statistics.
 
 Marks are ``Decimal`` throughout; nothing here rounds except :func:`scaled_score` (to a whole number,
 as the exam reports it). Item statistics are descriptive numbers, so they are floats.
@@ -13,15 +12,14 @@ as the exam reports it). Item statistics are descriptive numbers, so they are fl
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from studyapp.questions.content import CHOICE_KINDS, ONE, ZERO, Grade, Policy, grade_choices
+from studyapp.questions.content import ONE, ZERO, Grade, Policy
 
 __all__ = [
-    "KINDS",
     "ONE",
     "PASS_LINE_RAW",
     "SCALED_MAX",
@@ -34,14 +32,10 @@ __all__ = [
     "discrimination_index",
     "facility_index",
     "final_grade",
-    "grade",
-    "option_fractions",
     "passed",
     "scaled_score",
     "with_penalty",
 ]
-
-KINDS = frozenset(str(kind) for kind in CHOICE_KINDS)
 
 # The scaled score: an estimate, see scaled_score().
 SCALED_MIN, SCALED_PASS, SCALED_MAX = 100, 700, 1000
@@ -65,27 +59,6 @@ def _decimal(value: Decimal | int | str) -> Decimal:
     if not number.is_finite():
         raise ValueError(f"a fraction must be finite, got {value!r}")
     return number
-
-
-def option_fractions(options: Sequence[Mapping[str, object]]) -> tuple[Decimal, ...]:
-    """The fractions of stored options (``{"text": ..., "fraction": "0.5", ...}``), in order."""
-    return tuple(_decimal(option["fraction"]) for option in options)  # type: ignore[arg-type]
-
-
-def grade(*, kind: str, fractions: Sequence[Decimal], selected: Collection[int], policy: Policy | str) -> Grade:
-    """Grade one answer to a choice question, by :func:`studyapp.questions.content.grade_choices`.
-
-    ``fractions`` are the options' fractions (each from -1 to 1) and ``selected`` the indexes of the
-    chosen options (duplicates count once). ``kind`` is ``"single"``, ``"multiple"`` or ``"truefalse"``.
-    Raises ``ValueError`` for an unknown kind or policy, a fraction outside [-1, 1], an index out of
-    range (negative indexes are not accepted) or more than one option selected for a single-answer or
-    true/false question; ``TypeError`` for a float fraction (ints and strings are read as decimals).
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown question kind {kind!r}")
-    policy = Policy(policy)
-    values = tuple(_decimal(f) for f in fractions)
-    return grade_choices(kind=kind, fractions=values, selected=selected, policy=policy)
 
 
 def with_penalty(fraction: Decimal, *, tries: int, penalty: Decimal) -> Decimal:

@@ -98,10 +98,14 @@ class AttemptQuerySet(models.QuerySet):
 
 class Attempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts", help_text="Empty: a practice session.")
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts", help_text="Empty: a practice session."
+    )
     mode = models.CharField(max_length=10, choices=Mode.choices)
     policy = models.CharField(max_length=20, choices=[(p.value, p.value) for p in Policy], default=Policy.ALL_OR_NOTHING)
-    options = models.JSONField(default=dict, help_text="Practice: what the learner chose (topics, domains, number, filter); mock: the draw's counts.")
+    options = models.JSONField(
+        default=dict, help_text="Practice: what the learner chose (topics, domains, number, filter); mock: the draw's counts."
+    )
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -135,7 +139,9 @@ class AttemptQuestion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="quiz_slot_unique_position"),
             models.UniqueConstraint(fields=["attempt", "question"], name="quiz_slot_unique_question"),
-            models.CheckConstraint(condition=Q(fraction__gte=0, fraction__lte=1) | Q(fraction__isnull=True), name="quiz_slot_fraction_range"),
+            models.CheckConstraint(
+                condition=Q(fraction__gte=0, fraction__lte=1) | Q(fraction__isnull=True), name="quiz_slot_fraction_range"
+            ),
         ]
 
     def __str__(self) -> str:

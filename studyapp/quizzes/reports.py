@@ -5,20 +5,23 @@ from decimal import Decimal
 
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
-
 from studyapp.srs.charts import bar_chart
 
 from . import blueprint, grading, services
 from .models import Attempt, AttemptQuestion, Mode
 
+
 def question_screen(slot: AttemptQuestion, total: int) -> dict[str, object]:
     """The question as shown (options in the attempt's order), and once answered, the feedback."""
     content = slot.version.content
     return {
-        "slot": slot, "content": content, "options": content.shown(slot.option_order, selected=slot.selected or ()),
-        "total": total, "answered": slot.answered_at is not None,
+        "slot": slot,
+        "content": content,
+        "options": content.shown(slot.option_order, selected=slot.selected or ()),
+        "total": total,
+        "answered": slot.answered_at is not None,
         "next_position": slot.position + 1 if slot.position < total else None,
-    }  # fmt: skip
+    }
 
 
 def results(attempt: Attempt) -> dict[str, object]:
@@ -34,15 +37,22 @@ def results(attempt: Attempt) -> dict[str, object]:
     mock = attempt.mode == Mode.MOCK and attempt.finished_at is not None
     scaled = grading.scaled_score(correct, len(slots)) if mock else None
     return {
-        "mock": mock, "scaled": scaled, "passed": grading.passed(scaled) if mock else None, "correct": correct,
+        "mock": mock,
+        "scaled": scaled,
+        "passed": None if scaled is None else grading.passed(scaled),
+        "correct": correct,
         "time_used": (attempt.finished_at - attempt.started_at) if attempt.finished_at else None,
-        "attempt": attempt, "slots": slots, "answered": sum(1 for s in slots if s.answered_at),
-        "marks": marks, "total": len(slots), "percent": round(100 * marks / len(slots)) if slots else 0,
+        "attempt": attempt,
+        "slots": slots,
+        "answered": sum(1 for s in slots if s.answered_at),
+        "marks": marks,
+        "total": len(slots),
+        "percent": round(100 * marks / len(slots)) if slots else 0,
         "domains": [(code, DOMAINS[code], _percent(by_domain[code]), len(by_domain[code])) for code in DOMAINS if code in by_domain],
         "topics": sorted(((topics[t].title, _percent(v), len(v)) for t, v in by_topic.items()), key=lambda row: row[1]),
         "missed": [s for s in slots if s.answered_at and s.fraction != 1],
         "unanswered": [s for s in slots if not s.answered_at],
-    }  # fmt: skip
+    }
 
 
 def _percent(values: list[Decimal]) -> int:
@@ -54,35 +64,47 @@ def mock_start(user) -> dict[str, object]:
     targets = blueprint.targets(quiz.blueprint())
     minutes = None if quiz.time_limit is None else quiz.time_limit.total_seconds() / 60
     return {
-        "quiz": quiz, "minutes": f"{minutes:g}" if minutes is not None else None, "in_progress": services.in_progress_mock(user),
+        "quiz": quiz,
+        "minutes": f"{minutes:g}" if minutes is not None else None,
+        "in_progress": services.in_progress_mock(user),
         "targets": [(DOMAINS[code], count) for code, count in targets.items()],
         "pass_mark": grading.SCALED_PASS,
-    }  # fmt: skip
+    }
 
 
 def _clock(attempt: Attempt, now) -> dict[str, object]:
     left = max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else 0
     return {
-        "seconds_left": left, "clock": f"{left // 60}:{left % 60:02d}",
+        "seconds_left": left,
+        "clock": f"{left // 60}:{left % 60:02d}",
         "grace_seconds": int(services.grace(attempt).total_seconds()),
-    }  # fmt: skip
+    }
 
 
 def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, object]:
     content = slot.version.content
     slots = list(attempt.slots.only("position", "answered_at", "flagged").order_by("position"))
     return {
-        "attempt": attempt, "slot": slot, "content": content, "options": content.shown(slot.option_order, selected=slot.selected or ()),
-        "total": len(slots), "map": slots, "answered_count": sum(1 for s in slots if s.answered_at), **_clock(attempt, now),
-    }  # fmt: skip
+        "attempt": attempt,
+        "slot": slot,
+        "content": content,
+        "options": content.shown(slot.option_order, selected=slot.selected or ()),
+        "total": len(slots),
+        "map": slots,
+        "answered_count": sum(1 for s in slots if s.answered_at),
+        **_clock(attempt, now),
+    }
 
 
 def mock_review(attempt: Attempt, *, now) -> dict[str, object]:
     slots = list(attempt.slots.select_related("version").order_by("position"))
     return {
-        "attempt": attempt, "slots": slots, "unanswered": [s for s in slots if not s.answered_at],
-        "flagged": [s for s in slots if s.flagged], **_clock(attempt, now),
-    }  # fmt: skip
+        "attempt": attempt,
+        "slots": slots,
+        "unanswered": [s for s in slots if not s.answered_at],
+        "flagged": [s for s in slots if s.flagged],
+        **_clock(attempt, now),
+    }
 
 
 def history(user) -> dict[str, object]:
@@ -93,7 +115,11 @@ def history(user) -> dict[str, object]:
             slots = attempt.slots.all()
             attempt.scaled = grading.scaled_score(sum(1 for s in slots if s.fraction == 1), len(slots))
     mocks = [a for a in reversed(attempts) if getattr(a, "scaled", None) is not None]
-    chart = bar_chart([(f"{a.started_at:%d %b}", a.scaled) for a in mocks], title="Mock exam scores", unit="of 1000", label_every=1) if mocks else ""
+    chart = (
+        bar_chart([(f"{a.started_at:%d %b}", a.scaled) for a in mocks], title="Mock exam scores", unit="of 1000", label_every=1)
+        if mocks
+        else ""
+    )
     return {"attempts": attempts, "scores_chart": chart}
 
 
@@ -108,6 +134,8 @@ def readiness(user, recall: dict[int, tuple[float | None, int, int]]) -> dict[st
         return None
     mock = results(last) if last else None
     return {
-        "mock": mock, "recall": average_recall, "cards_seen": cards,
+        "mock": mock,
+        "recall": average_recall,
+        "cards_seen": cards,
         "ready": bool(mock and mock["passed"] and (average_recall or 0) >= 85),
-    }  # fmt: skip
+    }

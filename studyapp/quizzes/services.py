@@ -4,7 +4,6 @@ change, so a double-submitted or concurrent answer counts once."""
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,12 @@ from .blueprint import shuffle_options
 from .models import Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
 
 MIN_QUESTIONS, MAX_QUESTIONS = 5, 65
-FILTERS = {"all": "All questions", "unseen": "Only ones I have not answered", "missed": "Only ones I got wrong last time", "flagged": "Only ones I flagged"}
+FILTERS = {
+    "all": "All questions",
+    "unseen": "Only ones I have not answered",
+    "missed": "Only ones I got wrong last time",
+    "flagged": "Only ones I flagged",
+}
 
 
 class EmptyPool(ValueError):
@@ -43,10 +47,17 @@ class PracticeChoice:
     def quiz(self) -> Quiz:
         """The session as an unsaved quiz: the learner's rules, feedback and review after each answer."""
         return Quiz(
-            title="Practice", selection=Selection.RULES, topic_ids=list(self.topic_ids), domains=list(self.domains),
-            question_count=self.count, time_limit=None, feedback=Feedback.IMMEDIATE,
-            show_marks=Shown.IMMEDIATELY, show_right_answers=Shown.IMMEDIATELY, show_explanations=Shown.IMMEDIATELY,
-        )  # fmt: skip
+            title="Practice",
+            selection=Selection.RULES,
+            topic_ids=list(self.topic_ids),
+            domains=list(self.domains),
+            question_count=self.count,
+            time_limit=None,
+            feedback=Feedback.IMMEDIATE,
+            show_marks=Shown.IMMEDIATELY,
+            show_right_answers=Shown.IMMEDIATELY,
+            show_explanations=Shown.IMMEDIATELY,
+        )
 
 
 BEYOND_EXAM = "beyond-exam"
@@ -147,8 +158,6 @@ def set_flag(*, user: User, attempt_id: int, position: int, flagged: bool) -> At
     return slot
 
 
-
-
 # --- mock exam -------------------------------------------------------------------------------
 
 
@@ -174,11 +183,15 @@ def mock_quiz() -> Quiz:
     """
     config = MOCK_DEFAULTS | settings.STUDYAPP_MOCK
     wanted = {
-        "title": "Mock exam", "selection": Selection.BLUEPRINT, "question_count": config["questions"],
+        "title": "Mock exam",
+        "selection": Selection.BLUEPRINT,
+        "question_count": config["questions"],
         "weights": {domain: str(share) for domain, share in config["weights"].items()},
-        "time_limit": timedelta(minutes=config["minutes"]), "grace_seconds": config["grace_seconds"],
-        "policy": Policy.ALL_OR_NOTHING, "feedback": Feedback.DEFERRED,
-    }  # fmt: skip
+        "time_limit": timedelta(minutes=config["minutes"]),
+        "grace_seconds": config["grace_seconds"],
+        "policy": Policy.ALL_OR_NOTHING,
+        "feedback": Feedback.DEFERRED,
+    }
     quiz, created = Quiz.objects.get_or_create(key="mock", defaults=wanted)
     if not created and any(getattr(quiz, name) != value for name, value in wanted.items()):
         for name, value in wanted.items():
@@ -212,27 +225,28 @@ def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
     if not drawn.items:
         raise EmptyPool("the question bank is empty")
     attempt = Attempt.objects.create(
-        user=user, quiz=quiz, mode=Mode.MOCK, policy=quiz.policy, started_at=now,
+        user=user,
+        quiz=quiz,
+        mode=Mode.MOCK,
+        policy=quiz.policy,
+        started_at=now,
         deadline=None if quiz.time_limit is None else now + quiz.time_limit,
         options={"shortfall": drawn.shortfall, "counts": drawn.counts},
-    )  # fmt: skip
+    )
     _add_slots(attempt, list(drawn.items), rng)
     return attempt
 
 
 def _add_slots(attempt: Attempt, chosen: list[int], rng: random.Random) -> None:
+    """One slot per question in ``chosen`` (published ones, so each has a current version), in that order."""
     questions = Question.objects.only("current_version_id", "option_count").in_bulk(chosen)
-    AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt, position=position, question_id=qid, version_id=questions[qid].current_version_id,
-            option_order=list(shuffle_options(questions[qid].option_count, rng=rng)),
-        )  # fmt: skip
-        for position, qid in enumerate(chosen, start=1)
-    )
-
-
-def time_left(attempt: Attempt, now: datetime) -> timedelta | None:
-    return None if attempt.deadline is None else attempt.deadline - now
+    slots = []
+    for position, qid in enumerate(chosen, start=1):
+        version_id = questions[qid].current_version_id
+        assert version_id is not None, "a published question has a version"
+        option_order = list(shuffle_options(questions[qid].option_count, rng=rng))
+        slots.append(AttemptQuestion(attempt=attempt, position=position, question_id=qid, version_id=version_id, option_order=option_order))
+    AttemptQuestion.objects.bulk_create(slots)
 
 
 def grace(attempt: Attempt) -> timedelta:

@@ -4,7 +4,7 @@ attempt is reached through :mod:`studyapp.quizzes.access`, so another learner's 
 import random
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.core.htmx import is_fragment_request, template_for
 from studyapp.srs.reports import recall_by_topic
 
@@ -22,13 +23,13 @@ from .models import Attempt, AttemptQuestion, Mode
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's quizzes: start one, and the history of attempts."""
     return render(request, "quizzes/home.html", reports.history(request.user))
 
 
 @require_http_methods(["GET", "POST"])
-def practice(request: HttpRequest) -> HttpResponse:
+def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose topics, domains, how many and which questions; then start."""
     form = PracticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -43,18 +44,18 @@ def practice(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/practice.html", {"form": form})
 
 
-def _slot(request: HttpRequest, attempt_id: int, position: int) -> tuple[AttemptQuestion, int]:
+def _slot(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> tuple[AttemptQuestion, int]:
     slot = access_slot(request.user, attempt_id, position)
     return slot, slot.attempt.slots.count()
 
 
-def _render_question(request: HttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:
+def _render_question(request: AuthenticatedHttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:
     context = reports.question_screen(slot, total)
     return render(request, template_for(request, "quizzes/question.html", "question"), context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question; POST answers it and shows the feedback (htmx: only the question fragment)."""
     slot, total = _slot(request, attempt_id, position)
     if slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is None:
@@ -78,7 +79,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
 
 
 @require_POST
-def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Flag (or unflag) a question to come back to it."""
     slot, total = _slot(request, attempt_id, position)
     slot = services.set_flag(user=request.user, attempt_id=attempt_id, position=position, flagged=not slot.flagged)
@@ -92,7 +93,7 @@ def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
 
 
 @require_GET
-def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Score, by domain and topic, and what was missed."""
     attempt = access_attempt(request.user, attempt_id)
     if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
@@ -101,7 +102,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @require_POST
-def retry_missed(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def retry_missed(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """A new practice attempt of the questions this one missed."""
     attempt = access_attempt(request.user, attempt_id)
     missed = list(attempt.slots.filter(answered_at__isnull=False, fraction__lt=1).values_list("question_id", flat=True))
@@ -115,11 +116,11 @@ def retry_missed(request: HttpRequest, attempt_id: int) -> HttpResponse:
 # --- mock exam -------------------------------------------------------------------------------
 
 
-def _mock(request: HttpRequest, attempt_id: int) -> Attempt:
+def _mock(request: AuthenticatedHttpRequest, attempt_id: int) -> Attempt:
     return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode=Mode.MOCK))
 
 
-def _closed(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
+def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse | None:
     """Send a finished (or just expired) attempt to its results."""
     if services.expire_if_due(attempt, timezone.now()):
         if attempt.finished_at and attempt.deadline and attempt.finished_at > attempt.deadline:
@@ -129,7 +130,7 @@ def _closed(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
 
 
 @require_http_methods(["GET", "POST"])
-def mock_start(request: HttpRequest) -> HttpResponse:
+def mock_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mock exam's format and rules; POST starts one (or resumes the one under way)."""
     if request.method == "POST":
         try:
@@ -142,7 +143,7 @@ def mock_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def mock_question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question of a mock. POST autosaves the answer (htmx: on every change) and, without
     JavaScript, moves to the previous, next or review page."""
     attempt = _mock(request, attempt_id)
@@ -173,7 +174,7 @@ def mock_question(request: HttpRequest, attempt_id: int, position: int) -> HttpR
 
 
 @require_GET
-def mock_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def mock_review(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Before submitting: every question, with the unanswered and flagged ones listed first."""
     attempt = _mock(request, attempt_id)
     if (closed := _closed(request, attempt)) is not None:
@@ -182,7 +183,7 @@ def mock_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @require_POST
-def mock_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def mock_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Submit: grade every answer; a second submit changes nothing."""
     attempt = _mock(request, attempt_id)
     services.submit_mock(user=request.user, attempt_id=attempt.pk, now=timezone.now())
@@ -192,7 +193,7 @@ def mock_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_GET
 @cache_control(private=True)
 @vary_on_headers("HX-Request")
-def readiness_panel(request: HttpRequest) -> HttpResponse:
+def readiness_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The last mock exam by domain beside the predicted recall of the cards seen: the course home
     lazy-loads it. Empty until the learner has taken a mock or studied a card."""
     recall = recall_by_topic(request.user, now=timezone.now())

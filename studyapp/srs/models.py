@@ -8,6 +8,7 @@
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -148,9 +149,15 @@ class ReviewState(models.Model):
     @property
     def memory(self) -> scheduler.Memory:
         return scheduler.Memory(
-            state=self.state, step=self.step, stability=self.stability, difficulty=self.difficulty,  # type: ignore[arg-type]
-            due=self.due, last_review=self.last_review, reps=self.reps, lapses=self.lapses,
-        )  # fmt: skip
+            state=cast(scheduler.StateName, self.state),  # one of ItemState: the srs_state_valid constraint
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+            reps=self.reps,
+            lapses=self.lapses,
+        )
 
     def set_memory(self, memory: scheduler.Memory) -> None:
         for name in ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"):

@@ -26,10 +26,10 @@ ACTIVE = [ItemState.LEARNING, ItemState.RELEARNING, ItemState.REVIEW]
 def review_settings(user: User) -> ReviewSettings:
     """The learner's settings, created with the defaults the first time."""
     try:
-        return user.review_settings  # type: ignore[attr-defined]
+        return user.review_settings
     except ReviewSettings.DoesNotExist:
         settings, _ = ReviewSettings.objects.get_or_create(user=user)
-        user.review_settings = settings  # type: ignore[attr-defined]
+        user.review_settings = settings
         return settings
 
 
@@ -49,7 +49,10 @@ class StudyItem:
 
     @property
     def item_id(self) -> int:
-        return self.card.pk if self.card else self.question.pk  # type: ignore[union-attr]
+        if self.card:
+            return self.card.pk
+        assert self.question is not None, "an item is a card or a question"
+        return self.question.pk
 
     @property
     def revision(self) -> int:
@@ -120,13 +123,16 @@ def _new_cards_sql(topic_id: int | None) -> str:
                           AND (b.state <> 'new' OR b.suspended OR b.buried_until > %(now)s))"""
 
 
-def _params(user: User, now: datetime, topic_id: int | None = None, **more: object) -> dict[str, object]:
+type SqlParams = dict[str, int | str | None]
+
+
+def _params(user: User, now: datetime, topic_id: int | None = None, **more: int | datetime) -> SqlParams:
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM stores them (naive UTC text on SQLite)
     values = {"user": user.pk, "now": now, "topic": topic_id, **more}
     return {name: adapt(value) if isinstance(value, datetime) else value for name, value in values.items()}
 
 
-def _one_row(sql: str, params: dict[str, object]) -> tuple:
+def _one_row(sql: str, params: SqlParams) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -137,7 +143,7 @@ def _first_state_sql(condition: str, topic_id: int | None) -> str:
     return f"SELECT s.* {_studiable_sql(topic_id)} AND {condition} ORDER BY s.due, s.id LIMIT 1"
 
 
-def _first_state(condition: str, params: dict[str, object], topic_id: int | None) -> ReviewState | None:
+def _first_state(condition: str, params: SqlParams, topic_id: int | None) -> ReviewState | None:
     return next(iter(ReviewState.objects.raw(_first_state_sql(condition, topic_id), params)), None)
 
 
@@ -149,7 +155,7 @@ def today(user: User, now: datetime) -> Today:
             WHERE l.user_id = %(user)s AND l.reviewed_at >= %(start)s
               AND NOT EXISTS (SELECT 1 FROM {UNDO} u WHERE u.review_id = l.id)""",
         _params(user, now, start=start),
-    )  # fmt: skip
+    )
     return Today(reviews=reviews, new_left=max(0, review_settings(user).new_per_day - new))
 
 
@@ -162,6 +168,7 @@ def _item(state: ReviewState) -> StudyItem:
     if state.card_id:
         state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
         return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
+    assert state.question_id is not None, "a state is for a card or a question"
     state.question = Question.objects.select_related("current_version", "placement__note__course").get(pk=state.question_id)
     return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
 
@@ -185,7 +192,7 @@ def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_lef
             f"""SELECT c.id, EXISTS (SELECT 1 FROM {STATE} b WHERE b.user_id = %(user)s AND b.card_id = c.id)
                 {_new_cards_sql(topic_id)} ORDER BY c.position, c.id LIMIT 1""",
             params,
-        )  # fmt: skip
+        )
         if row:
             card = Card.objects.select_related("note__course").get(pk=row[0])
             state = ReviewState.objects.for_user(user).filter(card=card).first() if row[1] else None
@@ -205,7 +212,7 @@ def counts(user: User, *, now: datetime, topic_id: int | None = None, new_left: 
               (SELECT COUNT(*) FROM (SELECT 1 AS one {studiable} AND s.state = 'review' AND s.due <= %(now)s LIMIT %(cap)s) reviews_due),
               (SELECT COUNT(*) FROM (SELECT 1 AS one {_new_cards_sql(topic_id)} LIMIT %(left)s) fresh)""",
         _params(user, now, topic_id, ahead=now + LEARN_AHEAD, cap=COUNT_CAP, left=left),
-    )  # fmt: skip
+    )
     return Counts(new=new, learning=learning, review=review)
 
 
@@ -246,24 +253,35 @@ def day_summary(user: User, *, now: datetime, topic_id: int | None = None) -> Da
     upcoming = _states(user, now, topic_id).filter(state__in=ACTIVE, due__gt=now)
     _, tomorrow = day_bounds(user, now)
     return DaySummary(
-        reviews=today["n"], correct=today["correct"], seconds=(today["ms"] or 0) // 1000,
+        reviews=today["n"],
+        correct=today["correct"],
+        seconds=(today["ms"] or 0) // 1000,
         next_due=upcoming.order_by("due").values_list("due", flat=True).first(),
         due_tomorrow=upcoming.filter(due__lt=tomorrow + timedelta(days=1)).count(),
-    )  # fmt: skip
+    )
 
 
 def counts_by_topic(user: User, *, now: datetime) -> dict[int, Counts]:
     """:func:`counts` for every topic at once (three queries)."""
     topic = Coalesce("card__note__topic_id", "question__placement__topic_id")
     due = (
-        ReviewState.objects.for_user(user).studiable(now=now).filter(IN_QUEUE, due__lte=now + LEARN_AHEAD)
-        .annotate(topic_id=topic).values("topic_id")
-        .annotate(learning=Count("pk", filter=~Q(state=ItemState.REVIEW)), review=Count("pk", filter=Q(state=ItemState.REVIEW, due__lte=now)))
-    )  # fmt: skip
+        ReviewState.objects.for_user(user)
+        .studiable(now=now)
+        .filter(IN_QUEUE, due__lte=now + LEARN_AHEAD)
+        .annotate(topic_id=topic)
+        .values("topic_id")
+        .annotate(
+            learning=Count("pk", filter=~Q(state=ItemState.REVIEW)), review=Count("pk", filter=Q(state=ItemState.REVIEW, due__lte=now))
+        )
+    )
     fresh = dict(_new_cards(user, now, None).values_list("note__topic_id").annotate(n=Count("pk")).order_by())
     left = new_left_today(user, now)
     rows = {row["topic_id"]: row for row in due}
     return {
-        topic_id: Counts(new=min(left, fresh.get(topic_id, 0)), learning=rows.get(topic_id, {}).get("learning", 0), review=rows.get(topic_id, {}).get("review", 0))
+        topic_id: Counts(
+            new=min(left, fresh.get(topic_id, 0)),
+            learning=rows.get(topic_id, {}).get("learning", 0),
+            review=rows.get(topic_id, {}).get("review", 0),
+        )
         for topic_id in set(fresh) | set(rows)
     }

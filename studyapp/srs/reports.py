@@ -1,7 +1,6 @@
 """Reads that shape the study pages: the overview, the review screen, statistics and the CSV export."""
 
 import csv
-from decimal import Decimal
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
@@ -36,24 +35,31 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
     item = queue.next_item(user, now=now, topic_id=topic_id, new_left=today.new_left)
     counts = queue.counts(user, now=now, topic_id=topic_id, new_left=today.new_left)
     context: dict[str, object] = {
-        "item": item, "show": show, "topic": topic, "counts": counts, "done": today.reviews,
-        "progress_max": today.reviews + counts.total, "shown_ts": f"{shown_at.timestamp():.3f}",
+        "item": item,
+        "show": show,
+        "topic": topic,
+        "counts": counts,
+        "done": today.reviews,
+        "progress_max": today.reviews + counts.total,
+        "shown_ts": f"{shown_at.timestamp():.3f}",
         "can_undo": today.reviews > 0,  # undo reaches back through today's reviews
-    }  # fmt: skip
+    }
     if item is None:
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)
         return context
-    if item.kind == "question":
+    if item.question is not None:
         content = item.question.content
         context["content"] = content
         context["options"] = content.shown(range(len(content.choices)))
     flagged = item.state is not None and item.state.flagged
-    context["actions"] = [("bury", "Bury until tomorrow"), ("suspend", "Suspend"), ("unflag", "Remove flag") if flagged else ("flag", "Flag")]
+    context["actions"] = [
+        ("bury", "Bury until tomorrow"),
+        ("suspend", "Suspend"),
+        ("unflag", "Remove flag") if flagged else ("flag", "Flag"),
+    ]
     settings = queue.scheduler_settings(user)
     intervals = scheduler.preview(item.memory, now=now, settings=settings)
-    context["buttons"] = [
-        (rating, label, scheduler.format_interval(intervals[rating])) for rating, label in scheduler.RATINGS.items()
-    ]
+    context["buttons"] = [(rating, label, scheduler.format_interval(intervals[rating])) for rating, label in scheduler.RATINGS.items()]
     return context
 
 
@@ -75,17 +81,30 @@ def history_rows(user: User) -> Iterator[str]:
         ReviewLog.objects.filter(user=user, undo__isnull=True)
         .order_by("reviewed_at", "pk")
         .values_list(
-            "review_state_id", "reviewed_at", "rating", "duration_ms", "state_before",
-            "review_state__card__source_key", "review_state__question__source_key",
-            "review_state__card__note__topic__slug", "review_state__question__placement__topic__slug",
+            "review_state_id",
+            "reviewed_at",
+            "rating",
+            "duration_ms",
+            "state_before",
+            "review_state__card__source_key",
+            "review_state__question__source_key",
+            "review_state__card__note__topic__slug",
+            "review_state__question__placement__topic__slug",
         )
-    )  # fmt: skip
+    )
     for state_id, when, rating, duration, before, card_key, question_key, card_topic, question_topic in rows.iterator(chunk_size=2000):
-        yield writer.writerow([
-            state_id, when.isoformat().replace("+00:00", "Z"), rating, "" if duration is None else duration,
-            FSRS_STATE_NUMBERS.get(before.get("state"), 0), "card" if card_key else "question",
-            card_key or question_key, card_topic or question_topic,
-        ])  # fmt: skip
+        yield writer.writerow(
+            [
+                state_id,
+                when.isoformat().replace("+00:00", "Z"),
+                rating,
+                "" if duration is None else duration,
+                FSRS_STATE_NUMBERS.get(before.get("state"), 0),
+                "card" if card_key else "question",
+                card_key or question_key,
+                card_topic or question_topic,
+            ]
+        )
 
 
 def _per_study_day(queryset, field: str, settings: scheduler.Settings) -> dict[date, int]:
@@ -102,7 +121,9 @@ def statistics(user: User, *, now: datetime) -> dict[str, object]:
     per_day = _per_study_day(logs.filter(reviewed_at__gte=year_start), "reviewed_at", settings)
     last_90 = [(today - timedelta(days=n)) for n in range(89, -1, -1)]
     states = ReviewState.objects.for_user(user).live().filter(suspended=False)
-    due = _per_study_day(states.filter(due__lt=scheduler.day_start(today + timedelta(days=30), settings)).exclude(state=ItemState.NEW), "due", settings)
+    due = _per_study_day(
+        states.filter(due__lt=scheduler.day_start(today + timedelta(days=30), settings)).exclude(state=ItemState.NEW), "due", settings
+    )
     overdue = sum(n for d, n in due.items() if d < today)
     next_30 = [(today + timedelta(days=n)) for n in range(30)]
     forecast = [(f"{d:%d %b}", due.get(d, 0) + (overdue if d == today else 0)) for d in next_30]
@@ -115,8 +136,7 @@ def statistics(user: User, *, now: datetime) -> dict[str, object]:
         topic_id=Coalesce("review_state__card__note__topic_id", "review_state__question__placement__topic_id")
     )
     retention = {
-        row["topic_id"]: row
-        for row in mature.values("topic_id").annotate(n=Count("pk"), passed=Count("pk", filter=Q(rating__gt=1)))
+        row["topic_id"]: row for row in mature.values("topic_id").annotate(n=Count("pk"), passed=Count("pk", filter=Q(rating__gt=1)))
     }
     topics = []
     for topic in Topic.objects.live().order_by("course", "position"):
@@ -154,10 +174,12 @@ def recall_by_topic(user: User, *, now: datetime) -> dict[int, tuple[float | Non
     """Per topic id: (average predicted recall of the cards seen, cards seen, cards never seen)."""
     settings = queue.scheduler_settings(user)
     seen: dict[int, list[float]] = defaultdict(list)
-    for state in ReviewState.objects.for_user(user).live().filter(card__isnull=False).exclude(state=ItemState.NEW).select_related("card__note"):
+    for state in (
+        ReviewState.objects.for_user(user).live().filter(card__isnull=False).exclude(state=ItemState.NEW).select_related("card__note")
+    ):
         value = scheduler.retrievability(state.memory, now=now, settings=settings)
         if value is not None:
-            seen[state.card.note.topic_id].append(value)  # type: ignore[union-attr]
+            seen[state.card.note.topic_id].append(value)
     totals = dict(Card.objects.live().filter(note__retired_at__isnull=True).values_list("note__topic_id").annotate(n=Count("pk")))
     return {
         topic_id: (sum(seen[topic_id]) / len(seen[topic_id]) if seen[topic_id] else None, len(seen[topic_id]), total - len(seen[topic_id]))

@@ -91,9 +91,15 @@ def _record_review(
     state.save()  # an INSERT the first time: a race with another first review ends in IntegrityError
     duration = None if shown_at is None else max(0, min(MAX_ANSWER_MS, int((now - shown_at).total_seconds() * 1000)))
     ReviewLog.objects.create(
-        user=user, review_state=state, rating=rating, reviewed_at=now, duration_ms=duration,
-        was_new=before.state == "new", state_before=before.to_dict(), state_after=after.to_dict(),
-    )  # fmt: skip
+        user=user,
+        review_state=state,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration,
+        was_new=before.state == "new",
+        state_before=before.to_dict(),
+        state_after=after.to_dict(),
+    )
     return ReviewResult(recorded=True, state=state)
 
 
@@ -103,12 +109,7 @@ def undo_last_review(*, user: User, now: datetime) -> ReviewState | None:
 
     The review stays in the log, marked undone; the item goes back to its state before it.
     """
-    log = (
-        ReviewLog.objects.filter(user=user, undo__isnull=True)
-        .select_related("review_state")
-        .order_by("-reviewed_at", "-pk")
-        .first()
-    )
+    log = ReviewLog.objects.filter(user=user, undo__isnull=True).select_related("review_state").order_by("-reviewed_at", "-pk").first()
     if log is None:
         return None
     state = ReviewState.objects.select_for_update(of=("self",)).get(pk=log.review_state_id)
@@ -171,15 +172,18 @@ def enqueue_question(*, user: User, question: Question, now: datetime) -> Review
                 state = ReviewState.objects.create(user=user, question=question, added_at=now, due=now)
         except IntegrityError:
             state = _locked_state(user, "question", question.pk)
-    if state.state != ItemState.NEW and (state.due is None or state.due > now):  # type: ignore[union-attr]
-        ReviewState.objects.filter(pk=state.pk).update(due=now, revision=state.revision + 1)  # type: ignore[union-attr]
-        state.refresh_from_db()  # type: ignore[union-attr]
-    return state  # type: ignore[return-value]
+            assert state is not None, "the state a concurrent request created, which made ours fail"
+    if state.state != ItemState.NEW and (state.due is None or state.due > now):
+        ReviewState.objects.filter(pk=state.pk).update(due=now, revision=state.revision + 1)
+        state.refresh_from_db()
+    return state
 
 
 def leeches(user: User) -> "list[ReviewState]":
     return list(
-        ReviewState.objects.for_user(user).live().filter(Q(leech=True))
+        ReviewState.objects.for_user(user)
+        .live()
+        .filter(Q(leech=True))
         .select_related("card__note__course", "question__current_version", "question__placement__note__course")
         .order_by("-lapses")
-    )  # fmt: skip
+    )

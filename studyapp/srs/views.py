@@ -4,7 +4,7 @@ every query starts from ``request.user``: a learner only ever sees and changes t
 from datetime import UTC, datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Course, Topic
 from studyapp.core.htmx import is_fragment_request, template_for
 
@@ -30,34 +31,36 @@ def _review_url(topic: Topic | None) -> str:
 
 
 def _shown_at(value: str | float | None, now: datetime) -> datetime | None:
+    if value is None:
+        return None
     try:
-        shown = datetime.fromtimestamp(float(value), tz=UTC)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError, OSError):
+        shown = datetime.fromtimestamp(float(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
         return None
     return shown if shown <= now else None
 
 
 @require_GET
-def study_home(request: HttpRequest) -> HttpResponse:
+def study_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's study overview: what is due, course-wide and per topic."""
     now = timezone.now()
     return render(request, "srs/home.html", reports.overview(request.user, now=now))
 
 
-def _render_review(request: HttpRequest, topic: Topic | None, *, show: bool, shown: str | None = None) -> HttpResponse:
+def _render_review(request: AuthenticatedHttpRequest, topic: Topic | None, *, show: bool, shown: str | None = None) -> HttpResponse:
     now = timezone.now()
     context = reports.review_screen(request.user, now=now, topic=topic, show=show, shown_at=_shown_at(shown, now) or now)
     return render(request, template_for(request, "srs/review.html", "card"), context)
 
 
 @require_GET
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The next card's front (``show=1``: its back with the rating buttons)."""
     return _render_review(request, _topic(request.GET.get("topic")), show=request.GET.get("show") == "1", shown=request.GET.get("shown"))
 
 
 @require_POST
-def grade(request: HttpRequest) -> HttpResponse:
+def grade(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rate the card shown; then the next one (htmx: only the card fragment)."""
     form = GradeForm(request.POST)
     if not form.is_valid():
@@ -67,9 +70,14 @@ def grade(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     try:
         services.record_review(
-            user=request.user, kind=data["kind"], item_id=data["item"], revision=data["revision"],
-            rating=data["rating"], now=now, shown_at=_shown_at(data["shown"], now),
-        )  # fmt: skip
+            user=request.user,
+            kind=data["kind"],
+            item_id=data["item"],
+            revision=data["revision"],
+            rating=data["rating"],
+            now=now,
+            shown_at=_shown_at(data["shown"], now),
+        )
     except services.ItemNotFound:
         return HttpResponseBadRequest("That card is not in your course.", content_type="text/plain")
     if is_fragment_request(request):
@@ -78,7 +86,7 @@ def grade(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def undo(request: HttpRequest) -> HttpResponse:
+def undo(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Take back the last review and show that card again."""
     topic = _topic(request.POST.get("topic"))
     if services.undo_last_review(user=request.user, now=timezone.now()) is None:
@@ -105,7 +113,7 @@ ACTION_MESSAGES = {
 
 
 @require_POST
-def item_action(request: HttpRequest, kind: str, item_id: int, action: str) -> HttpResponse:
+def item_action(request: AuthenticatedHttpRequest, kind: str, item_id: int, action: str) -> HttpResponse:
     """Suspend, unsuspend, bury, flag or unflag one of the learner's items."""
     if action not in ACTIONS or kind not in {"card", "question"}:
         return HttpResponseBadRequest("Unknown action.", content_type="text/plain")
@@ -123,13 +131,13 @@ def item_action(request: HttpRequest, kind: str, item_id: int, action: str) -> H
 
 
 @require_GET
-def leeches(request: HttpRequest) -> HttpResponse:
+def leeches(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cards forgotten 8 times or more: rewrite them, or suspend them."""
     return render(request, "srs/leeches.html", {"leeches": services.leeches(request.user), "threshold": services.LEECH_LAPSES})
 
 
 @require_GET
-def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+def history_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Every review the learner made (undone ones left out), for an FSRS optimizer or a spreadsheet."""
     response = StreamingHttpResponse(reports.history_rows(request.user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="studyapp-review-history.csv"'
@@ -137,13 +145,13 @@ def history_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reviews per day, the coming workload, a year's calendar, retention by topic, cards by state."""
     return render(request, "srs/stats.html", reports.statistics(request.user, now=timezone.now()))
 
 
 @require_http_methods(["GET", "POST"])
-def study_settings(request: HttpRequest) -> HttpResponse:
+def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's retention, daily new cards, steps and fuzz."""
     form = ReviewSettingsForm(request.POST or None, instance=queue.review_settings(request.user))
     if request.method == "POST" and form.is_valid():
@@ -156,7 +164,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(private=True)
 @vary_on_headers("HX-Request")
-def recall_panel(request: HttpRequest) -> HttpResponse:
+def recall_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per topic, the average predicted recall of the cards seen and how many are not seen yet: the
     course home lazy-loads it (``?course=<slug>``, that course's topics; without it, every course's)."""
     slug = request.GET.get("course")

@@ -51,7 +51,7 @@ def test_reports_every_problem_with_path_and_line_then_changes_nothing(demo_root
     (demo_root / "demo" / "02-functions.md").write_text(
         (demo_root / "demo" / "02-functions.md").read_text().replace(":::calculator lambda", ":::calculator ec2")
     )
-    code, out, err = run(str(demo_root))
+    code, _out, err = run(str(demo_root))
     assert code == 1
     assert err.splitlines() == [
         "demo/01-containers.md:4: order must be a whole number, got 'ten'",

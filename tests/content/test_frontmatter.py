@@ -41,7 +41,11 @@ def test_parses_every_key_with_both_list_styles():
         (("title: Amazon ECS", "title: Amazon ECS\ntitle: again"), 3, "key 'title' is given twice"),
         (("title: Amazon ECS", "title:"), 2, "title is empty"),
         (("order: 20", "this is not a key"), 4, "expected 'key: value'"),
-        (("  - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/Welcome.html", "  - http://example.com/insecure"), 8, "a source must be an https:// address"),
+        (
+            ("  - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/Welcome.html", "  - http://example.com/insecure"),
+            8,
+            "a source must be an https:// address",
+        ),
         (("title: Amazon ECS\n", "  - stray item\ntitle: Amazon ECS\n"), 2, "a '- item' line must follow a list key"),
     ],
 )
@@ -67,5 +71,5 @@ def test_missing_keys_are_reported_on_the_opening_line():
     ],
 )
 def test_front_matter_must_exist_and_close(text, message):
-    head, body_line, problems = frontmatter.split(text, "n.md")
+    _head, _body_line, problems = frontmatter.split(text, "n.md")
     assert problems and problems[0].line == 1 and message in problems[0].message

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from studyapp.content.loader import load
 from studyapp.content.models import Card, Note, SearchEntry
-from studyapp.questions.models import Question, QuestionVersion
 from studyapp.content.sync import sync_content
+from studyapp.questions.models import Question, QuestionVersion
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,12 @@ def snapshot() -> dict:
 
 def test_first_load_creates_everything(demo_course):
     assert list(Note.objects.values_list("slug", flat=True)) == ["containers", "functions", "more-functions"]
-    assert sorted(Card.objects.values_list("source_key", flat=True)) == ["demo-image", "demo-lambda-price", "demo-registry/c1", "demo-registry/c2"]
+    assert sorted(Card.objects.values_list("source_key", flat=True)) == [
+        "demo-image",
+        "demo-lambda-price",
+        "demo-registry/c1",
+        "demo-registry/c2",
+    ]
     assert Question.objects.count() == 2
     assert SearchEntry.objects.filter(kind="card").count() == 3  # cloze siblings share one entry
 
@@ -76,9 +81,7 @@ def test_removed_cards_and_questions_are_retired_not_deleted(demo_course, demo_r
     text = note.read_text()
     start = text.index("```gift")
     note.write_text(text[:start] + text[text.index("```", start + 3) + 3 :])
-    (demo_root / "demo" / "02-functions.md").write_text(
-        (demo_root / "demo" / "02-functions.md").read_text().split("```cards")[0]
-    )
+    (demo_root / "demo" / "02-functions.md").write_text((demo_root / "demo" / "02-functions.md").read_text().split("```cards")[0])
 
     reload(demo_root)
 
@@ -137,9 +140,7 @@ def test_duplicate_ids_across_files_are_reported_with_both_places(demo_root):
 
 
 def test_duplicate_order_is_reported(demo_root):
-    (demo_root / "demo" / "04-copy.md").write_text(
-        (demo_root / "demo" / "03-more-functions.md").read_text()
-    )
+    (demo_root / "demo" / "04-copy.md").write_text((demo_root / "demo" / "03-more-functions.md").read_text())
     problems = [str(p) for p in load(demo_root).problems]
     assert any("order '30' is already used" in p for p in problems)
 
@@ -154,7 +155,10 @@ def test_a_folder_without_course_toml_is_not_a_course(demo_root):
     ("toml", "message"),
     [
         ("title = 'x'\nsummary = 'y'\n", "a course needs at least one [[topics]] entry"),
-        ("title = 'x'\nsummary = 'y'\n[[topics]]\nslug = 'a'\ntitle = 'A'\n", "each [[topics]] entry needs exactly slug, title and summary"),
+        (
+            "title = 'x'\nsummary = 'y'\n[[topics]]\nslug = 'a'\ntitle = 'A'\n",
+            "each [[topics]] entry needs exactly slug, title and summary",
+        ),
         ("title = [\n", "not valid TOML"),
         ("title = 'x'\nsummary = 'y'\nowner = 'me'\n[[topics]]\nslug='a'\ntitle='A'\nsummary='s'\n", "unknown key 'owner'"),
     ],

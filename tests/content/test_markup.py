@@ -9,7 +9,7 @@ from studyapp.content.parsing.markup import _PLAIN, render_safe
 
 
 def test_raw_html_is_escaped_and_scripts_never_survive():
-    rendered = render_safe('<script>alert(1)</script> **bold** [x](javascript:alert(1))')
+    rendered = render_safe("<script>alert(1)</script> **bold** [x](javascript:alert(1))")
     assert "<script" not in rendered and "&lt;script&gt;" in rendered
     assert "<strong>bold</strong>" in rendered
     assert "javascript:" not in rendered

@@ -64,9 +64,13 @@ def test_edge_cases_parse_as_a_learner_would_read_them():
 
 def note_text(body: str, **front: str) -> str:
     meta = {
-        "title": "T", "topic": "functions", "order": "1", "domains": "[domain-3]",
-        "updated": "2026-11-25", "sources": "[https://aws.amazon.com/lambda/]",
-    } | front  # fmt: skip
+        "title": "T",
+        "topic": "functions",
+        "order": "1",
+        "domains": "[domain-3]",
+        "updated": "2026-11-25",
+        "sources": "[https://aws.amazon.com/lambda/]",
+    } | front
     head = "".join(f"{k}: {v}\n" for k, v in meta.items())
     return f"---\n{head}---\n{body}"
 
@@ -96,7 +100,11 @@ GOOD_OPTIONS = "=right#r\n~w1#x\n~w2#x\n~w3#x\n####why\n"
         ("```gift\n// [id:q-one] [tag:domain-3]\nWhat?{" + GOOD_OPTIONS + "}\n```\n", 11, "needs a topic tag"),
         ("```gift\n" + QUESTION_HEAD + "What?{=right\n~w1\n~w2\n~w3\n}\n```\n", 11, "needs an explanation"),
         ("```gift\n" + QUESTION_HEAD + "What?{=right\n~w1\n~w2\n####why}\n```\n", 11, "needs exactly 4 options"),
-        ("```gift\n" + QUESTION_HEAD + "Pick two (Select TWO.){~%50%a\n~%50%b\n~%-100%c\n~%-100%d\n####why}\n```\n", 11, "needs 5 or more options"),
+        (
+            "```gift\n" + QUESTION_HEAD + "Pick two (Select TWO.){~%50%a\n~%50%b\n~%-100%c\n~%-100%d\n####why}\n```\n",
+            11,
+            "needs 5 or more options",
+        ),
         ("```gift\n" + QUESTION_HEAD + "Pick{~%50%a\n~%50%b\n~%-100%c\n~%-100%d\n~%-100%e\n####why}\n```\n", 11, "say '(Select TWO.)'"),
         ("```gift\n" + QUESTION_HEAD + "Essay?{}\n```\n", 11, "the course uses multiple choice"),
         ("```gift\n" + QUESTION_HEAD + "Broken?{=a ~b\n```\n", 11, "brace"),

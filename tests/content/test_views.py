@@ -117,7 +117,9 @@ def test_history_restore_gets_the_whole_page(client, demo_course):
     assertContains(response, "<html")
 
 
-@pytest.mark.parametrize(("query", "text"), [("", "Type a word to search"), ("?!", "has no words to look for"), ("zebra", "Nothing matches")])
+@pytest.mark.parametrize(
+    ("query", "text"), [("", "Type a word to search"), ("?!", "has no words to look for"), ("zebra", "Nothing matches")]
+)
 def test_search_is_friendly_with_empty_or_odd_queries(client, demo_course, query, text):
     assertContains(client.get("/search/", {"q": query}), text)
 

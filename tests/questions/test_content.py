@@ -67,7 +67,7 @@ def assert_grade(result: Grade, expected: D) -> None:
     assert result.partially is (0 < expected < 1)
 
 
-# --- grade: choice kinds (the table of tests/quizzes/test_grading.py, on content) ----------------------
+# --- grade: choice kinds --------------------------------------------------------------------------------
 
 SINGLE = [D(0), D(0), D(1), D(0)]  # Grant's tomb, with a fourth option
 TWO_RIGHT = [D("0.5"), D("0"), D("0.5"), D("0"), D("0")]  # "(Select TWO.)", five options
@@ -121,7 +121,7 @@ THIRDS = [D("0.3333333"), D("0.3333333"), D("0.3333333"), D("-1"), D("0")]  # GI
 def test_grade_choice_kinds_follow_the_policy_table(kind, fractions, selected, policy, expected):
     content = choice_content(kind, fractions)
     assert_grade(grade(content, selected, policy=policy), D(expected))
-    # the same rule on bare fractions, as quizzes.grading.grade() uses it
+    # the same rule on bare fractions
     assert grade_choices(kind=kind, fractions=fractions, selected=selected, policy=policy) == grade(content, selected, policy=policy)
 
 
@@ -170,6 +170,25 @@ def test_grade_rejects_an_unknown_policy(content, response):
 def test_grade_choices_rejects_what_is_not_a_choice_question(kwargs, error):
     with pytest.raises(error):
         grade_choices(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fractions", "selected", "policy"),
+    [
+        ("single", SINGLE, {0, 2}, AON),  # two options for a single-answer question
+        ("truefalse", [D(0), D(1)], {0, 1}, PARTIAL),
+        ("single", SINGLE, {4}, AON),  # out of range
+        ("single", SINGLE, {-1}, AON),  # no Python negative indexing
+        ("multiple", TWO_RIGHT, {0, 5}, PARTIAL),
+        ("multiple", [D("1.5"), D(0)], {0}, PARTIAL),  # fraction above 1
+        ("multiple", [D("-2"), D(1)], {1}, PARTIAL),  # fraction below -1
+        ("essay", SINGLE, {0}, AON),  # unknown kind
+        ("single", SINGLE, {0}, "generous"),  # unknown policy
+    ],
+)
+def test_grade_choices_rejects_invalid_answers(kind, fractions, selected, policy):
+    with pytest.raises(ValueError):
+        grade_choices(kind=kind, fractions=fractions, selected=selected, policy=policy)
 
 
 # --- grade: short answer -------------------------------------------------------------------------------

@@ -9,13 +9,17 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [("content", "0004_question_option_count"), ("srs", "0001_initial"), ("quizzes", "0001_initial"), ("accounts", "0001_initial")]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DATA = {
-    "kind": "single", "name": "", "stem": "Which service runs containers without servers?", "stem_html": "<p>Which service?</p>",
+    "kind": "single",
+    "name": "",
+    "stem": "Which service runs containers without servers?",
+    "stem_html": "<p>Which service?</p>",
     "options": [
         {"text": t, "html": t, "fraction": f, "feedback": "", "feedback_html": ""}
         for t, f in (("Fargate", "1"), ("EC2", "0"), ("Lightsail", "0"), ("Batch", "0"))
     ],
-    "explanation": "Fargate.", "explanation_html": "<p>Fargate.</p>",
-}  # fmt: skip
+    "explanation": "Fargate.",
+    "explanation_html": "<p>Fargate.</p>",
+}
 
 
 def migrate(targets):
@@ -41,25 +45,52 @@ def test_moving_questions_keeps_reviews_attempts_and_search():
     course = Course.objects.create(slug="compute", title="Compute", summary="")
     topic = Topic.objects.create(course=course, slug="fargate", title="Fargate", summary="", position=1)
     note = Note.objects.create(
-        course=course, topic=topic, slug="fargate", path="fargate.md", title="Fargate", order=1, updated=NOW.date(), body_html="", checksum="x"
+        course=course,
+        topic=topic,
+        slug="fargate",
+        path="fargate.md",
+        title="Fargate",
+        order=1,
+        updated=NOW.date(),
+        body_html="",
+        checksum="x",
     )
     questions = []
     for n, retired in ((1, None), (2, NOW)):
         q = Question.objects.create(
-            course=course, note=note, topic=topic, source_key=f"q{n}", kind="single", domain="domain-3", tags=["fargate", "domain-3"],
-            section_anchor="pricing", position=n, checksum="c", retired_at=retired, option_count=4,
-        )  # fmt: skip
+            course=course,
+            note=note,
+            topic=topic,
+            source_key=f"q{n}",
+            kind="single",
+            domain="domain-3",
+            tags=["fargate", "domain-3"],
+            section_anchor="pricing",
+            position=n,
+            checksum="c",
+            retired_at=retired,
+            option_count=4,
+        )
         v1 = Version.objects.create(question=q, number=1, data=DATA, checksum="v1", created_at=NOW)
         v2 = Version.objects.create(question=q, number=2, data=DATA | {"stem": "Reworded"}, checksum="v2", created_at=NOW)
         q.current_version = v2
         q.save()
         questions.append((q, v1, v2))
     SearchEntry.objects.create(course=course, note=note, kind="question", title="q1", body="Fargate", url="/courses/compute/fargate/#q-q1")
-    state = old.get_model("srs", "ReviewState").objects.create(user=learner, question=questions[0][0], added_at=NOW, due=NOW, state="review", reps=3)
+    state = old.get_model("srs", "ReviewState").objects.create(
+        user=learner, question=questions[0][0], added_at=NOW, due=NOW, state="review", reps=3
+    )
     Attempt = old.get_model("quizzes", "Attempt")
     attempt = Attempt.objects.create(user=learner, mode="mock", started_at=NOW, deadline=NOW + timedelta(minutes=90), finished_at=NOW)
     slot = old.get_model("quizzes", "AttemptQuestion").objects.create(
-        attempt=attempt, position=1, question=questions[0][0], version=questions[0][1], option_order=[2, 0, 1, 3], selected=[2], fraction=1, answered_at=NOW
+        attempt=attempt,
+        position=1,
+        question=questions[0][0],
+        version=questions[0][1],
+        option_order=[2, 0, 1, 3],
+        selected=[2],
+        fraction=1,
+        answered_at=NOW,
     )
 
     new = migrate(latest())
@@ -70,7 +101,13 @@ def test_moving_questions_keeps_reviews_attempts_and_search():
     assert NewQuestion.objects.get(pk=questions[1][0].pk).status == "retired"
     assert new.get_model("questions", "QuestionVersion").objects.filter(question=moved).count() == 2
     placement = new.get_model("content", "QuestionPlacement").objects.get(question_id=moved.pk)
-    assert (placement.course_id, placement.topic_id, placement.note_id, placement.section_anchor, placement.position) == (course.pk, topic.pk, note.pk, "pricing", 1)
+    assert (placement.course_id, placement.topic_id, placement.note_id, placement.section_anchor, placement.position) == (
+        course.pk,
+        topic.pk,
+        note.pk,
+        "pricing",
+        1,
+    )
     review = new.get_model("srs", "ReviewState").objects.get(pk=state.pk)
     assert (review.question_id, review.reps, review.state) == (moved.pk, 3, "review")
     kept = new.get_model("quizzes", "AttemptQuestion").objects.get(pk=slot.pk)

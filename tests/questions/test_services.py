@@ -26,7 +26,9 @@ def content(stem: str = "Which service runs containers without managing servers?
         Choice(text=text, html=text, fraction=Decimal(right))
         for text, right in (("AWS Fargate", 1), ("Amazon EC2", 0), ("Amazon Lightsail", 0), ("AWS Batch", 0))
     )
-    return QuestionContent(kind=Kind.SINGLE, stem=stem, stem_html=f"<p>{stem}</p>", choices=choices, explanation="Fargate.", explanation_html="<p>Fargate.</p>")
+    return QuestionContent(
+        kind=Kind.SINGLE, stem=stem, stem_html=f"<p>{stem}</p>", choices=choices, explanation="Fargate.", explanation_html="<p>Fargate.</p>"
+    )
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_two_writers_at_once_get_two_numbers(author):
         try:
             barrier.wait()
             services.add_version(question=Question.objects.get(pk=question.pk), content=content(stem), by=author, now=NOW)
-        except Exception as error:  # noqa: BLE001  (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             close_old_connections()
@@ -108,9 +110,13 @@ def test_two_writers_at_once_get_two_numbers(author):
 def draft(demo_course, author):
     """A draft in the demo course's first topic, with a search entry as the notes' questions have."""
     topic = Topic.objects.filter(course=demo_course).first()
-    question = services.create_question(content=content("Drafted zebra question?"), by=author, now=NOW, domain="domain-3", source_key="draft-1")
+    question = services.create_question(
+        content=content("Drafted zebra question?"), by=author, now=NOW, domain="domain-3", source_key="draft-1"
+    )
     QuestionPlacement.objects.create(question=question, course=demo_course, topic=topic, position=99)
-    SearchEntry.objects.create(course=demo_course, question=question, kind=SearchKind.QUESTION, title="Drafted zebra", body="Drafted zebra question", url="")
+    SearchEntry.objects.create(
+        course=demo_course, question=question, kind=SearchKind.QUESTION, title="Drafted zebra", body="Drafted zebra question", url=""
+    )
     return question
 
 
@@ -124,7 +130,11 @@ def test_drafts_reach_no_reader(draft, demo_course):
     assert draft.pk not in {item.id for item in quizzes.bank_items()}
     attempt = quizzes.start_practice(user=learner, choice=quizzes.PracticeChoice(count=65), now=NOW, rng=random.Random(1))
     assert draft.pk not in set(attempt.slots.values_list("question_id", flat=True))
-    assert draft.pk not in set(quizzes.start_questions(user=learner, question_ids=[*published, draft.pk], now=NOW, rng=random.Random(1)).slots.values_list("question_id", flat=True))
+    assert draft.pk not in set(
+        quizzes.start_questions(user=learner, question_ids=[*published, draft.pk], now=NOW, rng=random.Random(1)).slots.values_list(
+            "question_id", flat=True
+        )
+    )
     # search
     assert search.search("zebra").hits == ()
     # the review queue: a draft that somehow got there is neither shown nor reviewable
@@ -134,7 +144,10 @@ def test_drafts_reach_no_reader(draft, demo_course):
         srs.record_review(user=learner, kind="question", item_id=draft.pk, revision=0, rating=3, now=NOW)
     # the course home's counts
     counts = {row.topic.pk: row.questions for row in course_outline(demo_course, None)}
-    assert counts[draft.placement.topic_id] == QuestionPlacement.objects.filter(topic=draft.placement.topic, question__status=Status.PUBLISHED).count()
+    assert (
+        counts[draft.placement.topic_id]
+        == QuestionPlacement.objects.filter(topic=draft.placement.topic, question__status=Status.PUBLISHED).count()
+    )
 
 
 def test_a_published_draft_reaches_them(draft):

@@ -5,7 +5,7 @@ import random
 import re
 
 import pytest
-from django.urls import get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyapp.quizzes import access, services
 from studyapp.quizzes.models import Attempt, AttemptQuestion
@@ -32,9 +32,9 @@ def test_every_attempt_url_is_covered_here():
     names = {
         pattern.name
         for top in resolver.url_patterns
-        if getattr(top, "namespace", None) == "quizzes"
+        if isinstance(top, URLResolver) and top.namespace == "quizzes"
         for pattern in top.url_patterns
-        if "attempt_id" in str(pattern.pattern)
+        if isinstance(pattern, URLPattern) and "attempt_id" in str(pattern.pattern)
     }
     assert names == set(ATTEMPT_URLS)
 
@@ -57,7 +57,9 @@ def _page(response) -> str:
 
 
 def _state(attempt: Attempt) -> list[tuple]:
-    return list(AttemptQuestion.objects.filter(attempt=attempt).values_list("selected", "flagged", "fraction", "answered_at").order_by("position"))
+    return list(
+        AttemptQuestion.objects.filter(attempt=attempt).values_list("selected", "flagged", "fraction", "answered_at").order_by("position")
+    )
 
 
 @pytest.mark.parametrize(("name", "method"), CASES)

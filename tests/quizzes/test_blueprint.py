@@ -71,7 +71,13 @@ def test_targets_add_up_and_stay_within_one_of_the_quota(total):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"total": -1}, {"weights": {}}, {"weights": {"domain-1": -1, "domain-2": 2}}, {"weights": {"domain-1": 0}}, {"kinds": frozenset({"essay"})}],
+    [
+        {"total": -1},
+        {"weights": {}},
+        {"weights": {"domain-1": -1, "domain-2": 2}},
+        {"weights": {"domain-1": 0}},
+        {"kinds": frozenset({"essay"})},
+    ],
 )
 def test_blueprint_rejects_nonsense(kwargs):
     with pytest.raises(ValueError):

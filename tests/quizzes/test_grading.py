@@ -1,105 +1,38 @@
-"""The pure grader, checked against the exam's rules and Moodle's (shared/reference/exam-and-quiz.md)."""
+"""What a quiz adds to grading (penalties, grading methods, the scaled score, item statistics), checked
+against the exam's rules and Moodle's (shared/reference/exam-and-quiz.md). How one answer is graded is
+tested with the question content, in tests/questions/test_content.py."""
 
 from decimal import Decimal as D
 
 import pytest
 
 from studyapp.quizzes.grading import (
-    Grade, GradeMethod, Policy, discrimination_index, facility_index, final_grade, grade, option_fractions, passed,
-    scaled_score, with_penalty,
-)  # fmt: skip
-
-AON, PARTIAL = Policy.ALL_OR_NOTHING, Policy.PARTIAL
-SINGLE = [D(0), D(0), D(1), D(0)]  # Grant's tomb, with a fourth option
-TWO_RIGHT = [D("0.5"), D("0"), D("0.5"), D("0"), D("0")]  # "(Select TWO.)", five options
-GRANTS_WIFE = [D("-0.5"), D("0.5"), D("0.5"), D("-0.5")]  # Moodle's GIFT multiple-answer example
-THIRDS = [D("0.3333333"), D("0.3333333"), D("0.3333333"), D("-1"), D("0")]  # GIFT %33.33333%
-
-
-@pytest.mark.parametrize(
-    ("kind", "fractions", "selected", "policy", "expected"),
-    [
-        # single answer: the chosen option's fraction, clamped; nothing chosen is wrong
-        ("single", SINGLE, {2}, AON, "1"),
-        ("single", SINGLE, {0}, AON, "0"),
-        ("single", SINGLE, set(), AON, "0"),
-        ("single", SINGLE, {2}, PARTIAL, "1"),
-        ("single", [D("0.5"), D(1), D(0), D(0)], {0}, AON, "0.5"),
-        ("single", [D("-0.5"), D(1), D(0), D(0)], {0}, PARTIAL, "0"),
-        ("single", SINGLE, [2, 2], AON, "1"),  # a repeated index counts once
-        # true/false
-        ("truefalse", [D(0), D(1)], {1}, AON, "1"),
-        ("truefalse", [D(0), D(1)], {0}, AON, "0"),
-        ("truefalse", [D(0), D(1)], set(), PARTIAL, "0"),
-        # multiple response, exam mode: exactly the positive options, else nothing
-        ("multiple", TWO_RIGHT, {0, 2}, AON, "1"),
-        ("multiple", TWO_RIGHT, {0}, AON, "0"),
-        ("multiple", TWO_RIGHT, {0, 2, 4}, AON, "0"),
-        ("multiple", TWO_RIGHT, {1, 3}, AON, "0"),
-        ("multiple", TWO_RIGHT, set(), AON, "0"),
-        ("multiple", GRANTS_WIFE, {1, 2}, AON, "1"),
-        ("multiple", GRANTS_WIFE, {0, 1, 2}, AON, "0"),
-        # multiple response, Moodle's rule: sum of the selected fractions, clamped to [0, 1]
-        ("multiple", GRANTS_WIFE, {1, 2}, PARTIAL, "1"),
-        ("multiple", GRANTS_WIFE, {1}, PARTIAL, "0.5"),
-        ("multiple", GRANTS_WIFE, {0, 1, 2}, PARTIAL, "0.5"),
-        ("multiple", GRANTS_WIFE, {0, 1}, PARTIAL, "0"),
-        ("multiple", GRANTS_WIFE, {0, 3}, PARTIAL, "0"),
-        ("multiple", GRANTS_WIFE, {0, 1, 2, 3}, PARTIAL, "0"),
-        ("multiple", GRANTS_WIFE, set(), PARTIAL, "0"),
-        ("multiple", [D(1), D(1), D(0), D(0), D(0)], {0, 1}, PARTIAL, "1"),
-        ("multiple", TWO_RIGHT, {0, 2}, "partial", "1"),  # the policy as stored, a string
-        # 3 x 0.3333333 = 0.9999999 is right, as in Moodle
-        ("multiple", THIRDS, {0, 1, 2}, PARTIAL, "1"),
-        ("multiple", THIRDS, {0, 1}, PARTIAL, "0.6666666"),
-        ("multiple", THIRDS, {0, 1, 2, 3}, PARTIAL, "0"),
-        ("multiple", THIRDS, {0, 1, 2}, AON, "1"),
-    ],
+    Grade,
+    GradeMethod,
+    discrimination_index,
+    facility_index,
+    final_grade,
+    passed,
+    scaled_score,
+    with_penalty,
 )
-def test_grade_follows_the_policy_table(kind, fractions, selected, policy, expected):
-    result = grade(kind=kind, fractions=fractions, selected=selected, policy=policy)
-    assert result.fraction == D(expected)
-    assert result.correct is (D(expected) == 1)
-    assert result.partially is (0 < D(expected) < 1)
 
 
 @pytest.mark.parametrize(
     ("fraction", "correct", "partially"),
-    [(D(1), True, False), (D(0), False, False), (D("0.5"), False, True), (D("0.9999999"), True, False), (D("1.5"), True, False), (D(-1), False, False)],
+    [
+        (D(1), True, False),
+        (D(0), False, False),
+        (D("0.5"), False, True),
+        (D("0.9999999"), True, False),
+        (D("1.5"), True, False),
+        (D(-1), False, False),
+    ],
 )
 def test_grade_value_clamps_and_flags(fraction, correct, partially):
     result = Grade.of(fraction)
     assert (result.correct, result.partially) == (correct, partially)
     assert 0 <= result.fraction <= 1
-
-
-@pytest.mark.parametrize(
-    ("kind", "fractions", "selected", "policy"),
-    [
-        ("single", SINGLE, {0, 2}, AON),  # two options for a single-answer question
-        ("truefalse", [D(0), D(1)], {0, 1}, PARTIAL),
-        ("single", SINGLE, {4}, AON),  # out of range
-        ("single", SINGLE, {-1}, AON),  # no Python negative indexing
-        ("multiple", TWO_RIGHT, {0, 5}, PARTIAL),
-        ("multiple", [D("1.5"), D(0)], {0}, PARTIAL),  # fraction above 1
-        ("multiple", [D("-2"), D(1)], {1}, PARTIAL),  # fraction below -1
-        ("essay", SINGLE, {0}, AON),  # unknown kind
-        ("single", SINGLE, {0}, "generous"),  # unknown policy
-    ],
-)
-def test_grade_rejects_invalid_answers(kind, fractions, selected, policy):
-    with pytest.raises(ValueError):
-        grade(kind=kind, fractions=fractions, selected=selected, policy=policy)
-
-
-def test_grade_refuses_float_fractions():
-    with pytest.raises(TypeError):
-        grade(kind="single", fractions=[0.0, 1.0], selected={1}, policy=AON)
-
-
-def test_option_fractions_read_the_stored_options():
-    options = [{"text": "Grant", "fraction": "0.5", "feedback": ""}, {"text": "No one", "fraction": "-0.5"}, {"text": "x", "fraction": "0"}]
-    assert option_fractions(options) == (D("0.5"), D("-0.5"), D(0))
 
 
 @pytest.mark.parametrize(

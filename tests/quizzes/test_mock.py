@@ -184,7 +184,7 @@ def test_two_tabs_saving_and_submitting_at_once_leave_a_consistent_attempt(learn
             action()
         except (services.Finished, services.TimeUp):
             pass  # the other tab submitted first: refused, as it should be
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -218,7 +218,9 @@ def test_unanswered_questions_are_not_sent_to_review(learner, mock):
 def test_results_of_an_unsubmitted_mock_show_no_feedback(signed_in):
     signed_in.post("/quiz/mock/")
     attempt = Attempt.objects.get()
-    assertRedirects(signed_in.get(f"/quiz/attempts/{attempt.pk}/results/"), f"/quiz/mock/{attempt.pk}/review/", fetch_redirect_response=False)
+    assertRedirects(
+        signed_in.get(f"/quiz/attempts/{attempt.pk}/results/"), f"/quiz/mock/{attempt.pk}/review/", fetch_redirect_response=False
+    )
 
 
 def test_a_submitted_mock_takes_no_answers_through_the_practice_url(signed_in):

@@ -5,8 +5,8 @@ import random
 import pytest
 
 from studyapp.content.loader import load
-from studyapp.questions.models import Question
 from studyapp.content.sync import sync_content
+from studyapp.questions.models import Question
 from studyapp.quizzes import services
 from studyapp.quizzes.models import AttemptQuestion
 from studyapp.srs.models import ReviewState

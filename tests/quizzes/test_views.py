@@ -93,7 +93,9 @@ def test_results_and_retry_missed(signed_in):
     assertContains(results, "Practise the ones I missed")
     retry = signed_in.post(f"/quiz/attempts/{attempt.pk}/retry/")
     assert retry.status_code == 302 and Attempt.objects.count() == 2
-    assert set(Attempt.objects.first().slots.values_list("question_id", flat=True)) == set(attempt.slots.values_list("question_id", flat=True))
+    assert set(Attempt.objects.first().slots.values_list("question_id", flat=True)) == set(
+        attempt.slots.values_list("question_id", flat=True)
+    )
 
 
 def test_quiz_home_lists_attempts(signed_in):

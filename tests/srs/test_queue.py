@@ -1,9 +1,9 @@
 """What comes next: (re)learning due, then reviews due, then new cards up to the daily limit."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-
 from django.db.models import F
 
 from studyapp.content.models import Card, Note
@@ -81,13 +81,15 @@ def test_counts_by_topic_match_counts(learner, cards, demo_course):
     rate(learner, cards[0], 1)
     by_topic = queue.counts_by_topic(learner, now=later(minutes=5))
     for topic in demo_course.topics.all():
-        assert by_topic.get(topic.pk, queue.Counts(new=0, learning=0, review=0)) == queue.counts(learner, now=later(minutes=5), topic_id=topic.pk)
+        assert by_topic.get(topic.pk, queue.Counts(new=0, learning=0, review=0)) == queue.counts(
+            learner, now=later(minutes=5), topic_id=topic.pk
+        )
 
 
 # Every kind of item the queue must include or leave out, for the cross-check below: the state's
 # fields (minutes from NOW; None: a card never seen), and whether its card (or note) is retired.
 # Times are spread by a minute or two so that order matters, except on the boundaries (exact=True).
-KINDS = [
+KINDS: list[dict[str, Any] | None] = [
     dict(state="review", due=-60),
     dict(state="review", due=0, exact=True),  # due now: due
     dict(state="review", due=60 * 24),
@@ -123,17 +125,28 @@ def _card_of_each_kind(demo_course, learner):
         kind = kind or {}
         jitter = 0 if kind.get("exact") else n % 3
         card = Card.objects.create(
-            course=demo_course, note=retired_note if kind.get("note_retired") else notes[n % 2], source_key=f"kind-{n}",
-            kind="basic", front_html="<p>F</p>", back_html="<p>B</p>", position=100 - n, checksum="x",
+            course=demo_course,
+            note=retired_note if kind.get("note_retired") else notes[n % 2],
+            source_key=f"kind-{n}",
+            kind="basic",
+            front_html="<p>F</p>",
+            back_html="<p>B</p>",
+            position=100 - n,
+            checksum="x",
             retired_at=NOW if kind.get("retired") else None,
-        )  # fmt: skip
+        )
         if "state" in kind:
             ReviewState.objects.create(
-                user=learner, card=card, state=kind["state"], added_at=NOW, suspended=kind.get("suspended", False),
+                user=learner,
+                card=card,
+                state=kind["state"],
+                added_at=NOW,
+                suspended=kind.get("suspended", False),
                 due=None if kind["due"] is None else later(minutes=kind["due"] + jitter),
                 buried_until=later(minutes=kind["buried"]) if "buried" in kind else None,
-                stability=1.0 if kind["state"] != "new" else None, difficulty=5.0 if kind["state"] != "new" else None,
-            )  # fmt: skip
+                stability=1.0 if kind["state"] != "new" else None,
+                difficulty=5.0 if kind["state"] != "new" else None,
+            )
 
 
 def _missed_questions(demo_course, learner):
@@ -167,27 +180,33 @@ def _expected(learner, now, topic_id, new_left):
     def studiable(state):
         in_course = state.card.retired_at is None if state.card_id else state.question.status == Status.PUBLISHED
         return (
-            in_course and not state.suspended and (state.buried_until is None or state.buried_until <= now)
+            in_course
+            and not state.suspended
+            and (state.buried_until is None or state.buried_until <= now)
             and (topic_id is None or item_topic(state) == topic_id)
-        )  # fmt: skip
+        )
 
     states = [s for s in ReviewState.objects.filter(user=learner).select_related("card__note", "question") if studiable(s)]
     first_kind = [s for s in states if s.due and (s.state in {"learning", "relearning"} or (s.state == "new" and s.question_id))]
     reviews = sorted((s for s in states if s.state == "review" and s.due <= now), key=lambda s: (s.due, s.pk))
     blocked = {
-        s.card_id for s in ReviewState.objects.filter(user=learner, card__isnull=False)
+        s.card_id
+        for s in ReviewState.objects.filter(user=learner, card__isnull=False)
         if s.state != "new" or s.suspended or (s.buried_until and s.buried_until > now)
-    }  # fmt: skip
+    }
     fresh = [
-        c for c in Card.objects.select_related("note").order_by("position", "pk")
+        c
+        for c in Card.objects.select_related("note").order_by("position", "pk")
         if c.retired_at is None and c.note.retired_at is None and c.pk not in blocked and (topic_id is None or c.note.topic_id == topic_id)
-    ]  # fmt: skip
+    ]
     counts = queue.Counts(
-        new=min(new_left, len(fresh)), review=len(reviews),
+        new=min(new_left, len(fresh)),
+        review=len(reviews),
         learning=sum(1 for s in first_kind if s.due <= now + queue.LEARN_AHEAD),
-    )  # fmt: skip
+    )
     due_first = sorted((s for s in first_kind if s.due <= now), key=lambda s: (s.due, s.pk))
     ahead = sorted((s for s in first_kind if s.due <= now + queue.LEARN_AHEAD), key=lambda s: (s.due, s.pk))
+    following: tuple[object, ...] | None
     if due_first or reviews:
         following = ("state", (due_first or reviews)[0].pk)
     elif new_left and fresh:
@@ -216,6 +235,7 @@ def test_the_queue_follows_its_rules_for_every_kind_of_item(learner, demo_course
             if topic_id:
                 assert by_topic.get(topic_id, queue.Counts(new=0, learning=0, review=0)) == counts
             item = queue.next_item(learner, now=now, topic_id=topic_id)
+            shown: object
             if item is None or item.kind == "question" or not item.is_new:
                 shown = item and ("state", item.state.pk)
             else:
@@ -245,9 +265,9 @@ def test_reviews_are_counted_up_to_a_thousand(learner, demo_course):
     made = Card.objects.bulk_create(
         Card(course=demo_course, note=note, source_key=f"many-{n}", kind="basic", front_html="F", back_html="B", position=n, checksum="x")
         for n in range(queue.COUNT_CAP + 1)
-    )  # fmt: skip
+    )
     ReviewState.objects.bulk_create(
         ReviewState(user=learner, card=card, state="review", stability=3.0, difficulty=5.0, due=later(days=-1), added_at=NOW)
         for card in made
-    )  # fmt: skip
+    )
     assert queue.counts(learner, now=NOW).review == queue.COUNT_CAP

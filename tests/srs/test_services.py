@@ -108,7 +108,9 @@ def test_a_missed_question_enters_the_queue_due_now(learner, question):
     state = services.enqueue_question(user=learner, question=question, now=NOW)
     assert state.question == question and state.due == NOW
     assert services.enqueue_question(user=learner, question=question, now=later(minutes=1)).pk == state.pk
-    result = services.record_review(user=learner, kind="question", item_id=question.pk, revision=state.revision, rating=3, now=later(minutes=2))
+    result = services.record_review(
+        user=learner, kind="question", item_id=question.pk, revision=state.revision, rating=3, now=later(minutes=2)
+    )
     assert result.recorded and result.state.state == "learning"
 
 
@@ -132,7 +134,7 @@ def test_two_tabs_rating_at_once_record_one_review(learner, cards):
         try:
             barrier.wait()
             results.append(services.record_review(user=learner, kind="card", item_id=cards[0].pk, revision=0, rating=rating, now=NOW))
-        except Exception as error:  # noqa: BLE001  (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             close_old_connections()

@@ -177,11 +177,16 @@ def test_history_csv_has_the_columns_an_optimizer_needs(signed_in):
 
 
 def test_settings_validate_retention_and_steps(signed_in, learner):
-    response = signed_in.post("/study/settings/", {"desired_retention": "0.99", "new_per_day": "20", "learning_steps": "1x", "relearning_steps": "10m"})
+    response = signed_in.post(
+        "/study/settings/", {"desired_retention": "0.99", "new_per_day": "20", "learning_steps": "1x", "relearning_steps": "10m"}
+    )
     assertContains(response, "less than or equal to 0.97")
     assertContains(response, "is not a step")
     assert not learner.review_settings.__class__.objects.filter(desired_retention=0.99).exists()
-    ok = signed_in.post("/study/settings/", {"desired_retention": "0.85", "new_per_day": "10", "learning_steps": "5m  1h", "relearning_steps": "10m", "fuzz": "on"})
+    ok = signed_in.post(
+        "/study/settings/",
+        {"desired_retention": "0.85", "new_per_day": "10", "learning_steps": "5m  1h", "relearning_steps": "10m", "fuzz": "on"},
+    )
     assertRedirects(ok, "/study/settings/", fetch_redirect_response=False)
     learner.review_settings.refresh_from_db()
     assert learner.review_settings.learning_steps == "5m 1h"
@@ -216,5 +221,7 @@ def test_oversized_ids_in_card_actions_are_404(signed_in):
 
 
 def test_a_step_longer_than_a_year_is_a_form_error(signed_in):
-    response = signed_in.post("/study/settings/", {"desired_retention": "0.9", "new_per_day": "20", "learning_steps": "99999999999d", "relearning_steps": "10m"})
+    response = signed_in.post(
+        "/study/settings/", {"desired_retention": "0.9", "new_per_day": "20", "learning_steps": "99999999999d", "relearning_steps": "10m"}
+    )
     assertContains(response, "longer than a year")

@@ -73,7 +73,9 @@ def parse_block(
             drafts.append(draft)
             field = None
             if not ID_PATTERN.match(draft.key):
-                problems.append(Problem(path=path, line=number, message=f"card id {draft.key!r} must use lower-case letters, digits and hyphens"))
+                problems.append(
+                    Problem(path=path, line=number, message=f"card id {draft.key!r} must use lower-case letters, digits and hyphens")
+                )
             continue
         field_match = _FIELD.match(line)
         if draft is None:
@@ -88,7 +90,13 @@ def parse_block(
         elif field is not None:
             draft.fields[field].append(line)
         else:
-            problems.append(Problem(path=path, line=number, message=f"expected 'Q:', 'A:', 'C:' or 'X:' at the start of a card field, got {line.strip()[:40]!r}"))
+            problems.append(
+                Problem(
+                    path=path,
+                    line=number,
+                    message=f"expected 'Q:', 'A:', 'C:' or 'X:' at the start of a card field, got {line.strip()[:40]!r}",
+                )
+            )
 
     cards: list[ParsedCard] = []
     shown: list[tuple[str, str]] = []
@@ -98,13 +106,17 @@ def parse_block(
         fields = {name: "\n".join(value).strip() for name, value in draft.fields.items()}
         basic, cloze = ("Q" in fields or "A" in fields), ("C" in fields or "X" in fields)
         if basic and cloze:
-            problems.append(Problem(path=path, line=draft.line, message=f"card {draft.key!r} mixes Q:/A: with C:/X:; a card is basic or cloze"))
+            problems.append(
+                Problem(path=path, line=draft.line, message=f"card {draft.key!r} mixes Q:/A: with C:/X:; a card is basic or cloze")
+            )
         elif cloze:
             siblings = _cloze_cards(draft, fields, path=path, section=section, problems=problems)
             if siblings:
                 cards.extend(siblings)
                 extra = f'<div class="card-extra">{render_safe(fields["X"])}</div>' if fields.get("X") else ""
-                shown.append((render_cloze(fields["C"], active=None, reveal=False), render_cloze(fields["C"], active=None, reveal=True) + extra))
+                shown.append(
+                    (render_cloze(fields["C"], active=None, reveal=False), render_cloze(fields["C"], active=None, reveal=True) + extra)
+                )
         elif not fields.get("Q") or not fields.get("A"):
             problems.append(Problem(path=path, line=draft.line, message=f"card {draft.key!r} needs a 'Q:' (front) and an 'A:' (back)"))
         else:
@@ -112,23 +124,30 @@ def parse_block(
             shown.append((front, back))
             cards.append(
                 ParsedCard(
-                    key=draft.key, line=draft.line, kind="basic", front_html=front, back_html=back,
-                    text=plain_text(front + " " + back), section=section,
+                    key=draft.key,
+                    line=draft.line,
+                    kind="basic",
+                    front_html=front,
+                    back_html=back,
+                    text=plain_text(front + " " + back),
+                    section=section,
                 )
-            )  # fmt: skip
+            )
     return cards, problems, shown
 
 
-def _cloze_cards(
-    draft: _Draft, fields: dict[str, str], *, path: str, section: Section, problems: list[Problem]
-) -> list[ParsedCard]:
+def _cloze_cards(draft: _Draft, fields: dict[str, str], *, path: str, section: Section, problems: list[Problem]) -> list[ParsedCard]:
     text = fields.get("C", "")
     numbers = sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
     if not numbers:
         problems.append(Problem(path=path, line=draft.line, message=f"cloze card {draft.key!r} needs at least one {{{{c1::hidden text}}}}"))
         return []
     if "{{" in CLOZE.sub("", text):
-        problems.append(Problem(path=path, line=draft.line, message=f"cloze card {draft.key!r} has a '{{{{' that is not a deletion like {{{{c1::text}}}}"))
+        problems.append(
+            Problem(
+                path=path, line=draft.line, message=f"cloze card {draft.key!r} has a '{{{{' that is not a deletion like {{{{c1::text}}}}"
+            )
+        )
         return []
     extra = render_safe(fields["X"]) if fields.get("X") else ""
     search = plain_text(render_cloze(text, active=None, reveal=True) + " " + extra)
@@ -139,9 +158,14 @@ def _cloze_cards(
             back += f'<div class="card-extra">{extra}</div>'
         cards.append(
             ParsedCard(
-                key=f"{draft.key}/c{number}", line=draft.line, kind="cloze", cloze_number=number,
-                front_html=render_cloze(text, active=number, reveal=False), back_html=back,
-                text=search, section=section,
+                key=f"{draft.key}/c{number}",
+                line=draft.line,
+                kind="cloze",
+                cloze_number=number,
+                front_html=render_cloze(text, active=number, reveal=False),
+                back_html=back,
+                text=search,
+                section=section,
             )
-        )  # fmt: skip
+        )
     return cards

@@ -6,7 +6,6 @@ import tomllib
 from .types import SLUG, CourseInfo, Problem, Topic
 
 
-
 def parse_course(text: str, *, slug: str, path: str) -> tuple[CourseInfo | None, list[Problem]]:
     """Parse a course.toml whose folder name is ``slug``."""
     try:
@@ -41,7 +40,9 @@ def parse_course(text: str, *, slug: str, path: str) -> tuple[CourseInfo | None,
             problems.append(Problem(path=path, line=where, message="each [[topics]] entry needs exactly slug, title and summary"))
             continue
         if not SLUG.match(str(entry["slug"])):
-            problems.append(Problem(path=path, line=where, message=f"topic slug {entry['slug']!r} must be lower-case letters, digits and hyphens"))
+            problems.append(
+                Problem(path=path, line=where, message=f"topic slug {entry['slug']!r} must be lower-case letters, digits and hyphens")
+            )
         elif entry["slug"] in seen:
             problems.append(Problem(path=path, line=where, message=f"topic {entry['slug']!r} is declared twice"))
         seen.add(str(entry["slug"]))

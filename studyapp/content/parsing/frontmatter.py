@@ -6,6 +6,7 @@ Every key in ``REQUIRED`` must appear once and no other key may.
 
 import re
 from datetime import date
+from typing import TypedDict
 
 from .types import DOMAINS, SLUG, FrontMatter, Problem
 
@@ -33,11 +34,23 @@ def split(text: str, path: str) -> tuple[list[str], int, list[Problem]]:
     return [], 1, [Problem(path=path, line=1, message="front matter is never closed: add a line '---' after it")]
 
 
+class _Values(TypedDict, total=False):
+    """What :class:`FrontMatter` is built from, filled in key by key."""
+
+    title: str
+    topic: str
+    order: int
+    domains: tuple[str, ...]
+    updated: date
+    sources: tuple[str, ...]
+
+
 def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMatter | None, list[Problem]]:
     """Parse front matter lines (the text between the ``---`` lines, starting at ``first_line``)."""
     problems: list[Problem] = []
-    raw: dict[str, str | list[str]] = {}
-    where: dict[str, int] = {}
+    text: dict[str, str] = {}  # the value of each key that is not a list
+    lists: dict[str, list[str]] = {}  # the items of each list key
+    where: dict[str, int] = {}  # the line each key is on, in the order they are written
     item_lines: dict[str, list[int]] = {}
     current_list: str | None = None
 
@@ -53,7 +66,7 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
             if current_list is None:
                 problem(number, "a '- item' line must follow a list key such as 'sources:'")
             else:
-                raw[current_list].append(_unquote(item.group(1)))  # type: ignore[union-attr]
+                lists[current_list].append(_unquote(item.group(1)))
                 item_lines[current_list].append(number)
             continue
         match = _KEY_LINE.match(line)
@@ -73,59 +86,56 @@ def parse(lines: list[str], path: str, *, first_line: int = 2) -> tuple[FrontMat
         if key in LIST_KEYS:
             item_lines[key] = []
             if not value:
-                raw[key] = []
+                lists[key] = []
                 current_list = key
             elif value.startswith("[") and value.endswith("]"):
-                raw[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
-                item_lines[key] = [number] * len(raw[key])
+                lists[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+                item_lines[key] = [number] * len(lists[key])
             else:
-                raw[key] = [_unquote(value)]
+                lists[key] = [_unquote(value)]
                 item_lines[key] = [number]
         else:
-            raw[key] = _unquote(value)
+            text[key] = _unquote(value)
 
     for key in REQUIRED:
         if key not in where:
             problem(first_line - 1, f"missing key {key!r} in the front matter")
 
-    values: dict[str, object] = {}
-    for key, value in raw.items():
-        line = where[key]
+    values: _Values = {}
+    for key, key_line in where.items():
         if key == "title":
-            if not value:
-                problem(line, "title is empty")
-            values[key] = value
+            if not text[key]:
+                problem(key_line, "title is empty")
+            values["title"] = text[key]
         elif key == "topic":
-            if not isinstance(value, str) or not SLUG.match(value):
-                problem(line, f"topic must be a slug such as 'lambda', got {value!r}")
-            values[key] = value
+            if not SLUG.match(text[key]):
+                problem(key_line, f"topic must be a slug such as 'lambda', got {text[key]!r}")
+            values["topic"] = text[key]
         elif key == "order":
             try:
-                values[key] = int(str(value))
+                values["order"] = int(text[key])
             except ValueError:
-                problem(line, f"order must be a whole number, got {value!r}")
+                problem(key_line, f"order must be a whole number, got {text[key]!r}")
         elif key == "updated":
             try:
-                values[key] = date.fromisoformat(str(value))
+                values["updated"] = date.fromisoformat(text[key])
             except ValueError:
-                problem(line, f"updated must be a date written YYYY-MM-DD, got {value!r}")
+                problem(key_line, f"updated must be a date written YYYY-MM-DD, got {text[key]!r}")
         elif key == "domains":
-            assert isinstance(value, list)
-            if not value:
-                problem(line, "domains needs at least one exam domain, such as domain-3")
-            for domain, item_line in zip(value, item_lines[key], strict=True):
+            if not lists[key]:
+                problem(key_line, "domains needs at least one exam domain, such as domain-3")
+            for domain, item_line in zip(lists[key], item_lines[key], strict=True):
                 if domain not in DOMAINS:
                     problem(item_line, f"unknown exam domain {domain!r} (use {', '.join(DOMAINS)})")
-            values[key] = tuple(value)
+            values["domains"] = tuple(lists[key])
         elif key == "sources":
-            assert isinstance(value, list)
-            if not value:
-                problem(line, "sources needs at least one https:// address of an AWS page")
-            for source, item_line in zip(value, item_lines[key], strict=True):
+            if not lists[key]:
+                problem(key_line, "sources needs at least one https:// address of an AWS page")
+            for source, item_line in zip(lists[key], item_lines[key], strict=True):
                 if not re.match(r"^https://[^\s/]+\.[^\s]+$", source):
                     problem(item_line, f"a source must be an https:// address, got {source!r}")
-            values[key] = tuple(value)
+            values["sources"] = tuple(lists[key])
 
     if problems:
         return None, problems
-    return FrontMatter(lines=where, **values), []  # type: ignore[arg-type]
+    return FrontMatter(lines=where, **values), []

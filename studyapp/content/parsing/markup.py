@@ -3,6 +3,7 @@
 import html
 import re
 import threading
+from typing import TypedDict
 
 import markdown
 import nh3
@@ -17,7 +18,7 @@ NOTE_EXTENSIONS = [
     "pymdownx.highlight",
     "pymdownx.inlinehilite",
 ]
-NOTE_EXTENSION_CONFIGS = {
+NOTE_EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
     "toc": {
         "permalink": "#",
         "permalink_title": "Link to this section",
@@ -27,25 +28,62 @@ NOTE_EXTENSION_CONFIGS = {
 }
 SHORT_EXTENSIONS = ["sane_lists", "pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "span", "a", "ul", "ol", "li", "blockquote",
-    "sub", "sup", "del", "kbd", "mark", "div", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "span",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "sub",
+    "sup",
+    "del",
+    "kbd",
+    "mark",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "pre": {"class"}}
-_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|h[1-6]|td|th|tr|table|pre|blockquote|summary|details|aside|article|section)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|li|ul|ol|div|h[1-6]|td|th|tr|table|pre|blockquote|summary|details|aside|article|section)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.S)
 
 
-def render_note(source: str) -> tuple[str, list[dict[str, object]]]:
+class TocToken(TypedDict):
+    """One heading in the table of contents of Python-Markdown's toc extension, with those under it."""
+
+    level: int
+    id: str
+    name: str
+    children: list["TocToken"]
+
+
+class _NoteMarkdown(markdown.Markdown):
+    toc_tokens: list[TocToken]  # set by the toc extension on each convert()
+
+
+def render_note(source: str) -> tuple[str, list[TocToken]]:
     """Render a note's Markdown; return (HTML, the table of contents as Python-Markdown tokens)."""
-    md = markdown.Markdown(
-        extensions=NOTE_EXTENSIONS, extension_configs=NOTE_EXTENSION_CONFIGS, output_format="html"
-    )
+    md = _NoteMarkdown(extensions=NOTE_EXTENSIONS, extension_configs=NOTE_EXTENSION_CONFIGS, output_format="html")
     md.block_level_elements.append("svg")  # an inline diagram is a block, not text inside a <p>
     # Wide tables scroll inside a wrapper, so the table keeps its table semantics for screen readers.
     body = md.convert(source).replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
-    return body, list(md.toc_tokens)  # type: ignore[attr-defined]
+    return body, list(md.toc_tokens)
 
 
 _local = threading.local()

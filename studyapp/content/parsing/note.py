@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from . import cards as cards_module
 from . import frontmatter
 from . import questions as questions_module
-from .markup import plain_text, render_note
+from .markup import TocToken, plain_text, render_note
 from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
 
 RENDER_VERSION = 4  # bump when rendering or indexing changes, so every note is rendered and indexed again
@@ -73,33 +73,49 @@ def _scan(lines: list[str], *, path: str, first_line: int) -> _Scan:
         heading = _HEADING.match(line)
         if heading:
             if len(heading.group(1)) == 1:
-                scan.problems.append(Problem(path=path, line=number, message="a level-1 heading ('# ...') is not allowed: the title comes from the front matter; use '## ...'"))
+                scan.problems.append(
+                    Problem(
+                        path=path,
+                        line=number,
+                        message="a level-1 heading ('# ...') is not allowed: the title comes from the front matter; use '## ...'",
+                    )
+                )
             else:
                 scan.headings.append(heading.group(2))
         if _BLOCKED_HTML.search(line):
-            scan.problems.append(Problem(path=path, line=number, message="inline scripts, event handlers and style attributes are blocked by the Content Security Policy: use a CSS class instead"))
+            scan.problems.append(
+                Problem(
+                    path=path,
+                    line=number,
+                    message="inline scripts, event handlers and style attributes are blocked by the Content Security Policy: use a CSS class instead",
+                )
+            )
         calculator = _CALCULATOR.match(line)
         if calculator:
             name = calculator.group(1)
             if name not in CALCULATORS:
-                scan.problems.append(Problem(path=path, line=number, message=f"unknown calculator {name!r} (use one of: {', '.join(CALCULATORS)})"))
+                scan.problems.append(
+                    Problem(path=path, line=number, message=f"unknown calculator {name!r} (use one of: {', '.join(CALCULATORS)})")
+                )
             scan.blocks.append(_Block(kind="calculator", line=number, name=name, heading=len(scan.headings) - 1))
             scan.markdown += ["", placeholder(len(scan.blocks) - 1), ""]
             continue
         scan.markdown.append(line)
     if open_block is not None:
-        scan.problems.append(Problem(path=path, line=open_block.line, message=f"the ```{open_block.kind} block is never closed: end it with a line ```"))
+        scan.problems.append(
+            Problem(path=path, line=open_block.line, message=f"the ```{open_block.kind} block is never closed: end it with a line ```")
+        )
     if other_fence is not None:
         scan.problems.append(Problem(path=path, line=first_line + len(lines) - 1, message="a code block is never closed"))
     return scan
 
 
-def _flatten(tokens: list[dict[str, object]]) -> list[TocEntry]:
+def _flatten(tokens: list[TocToken]) -> list[TocEntry]:
     """Python-Markdown's nested heading tokens, in document order."""
     entries: list[TocEntry] = []
     for token in tokens:
-        entries.append(TocEntry(level=int(token["level"]), title=html.unescape(str(token["name"])), anchor=str(token["id"])))  # type: ignore[call-overload]
-        entries.extend(_flatten(token.get("children", [])))  # type: ignore[arg-type]
+        entries.append(TocEntry(level=token["level"], title=html.unescape(token["name"]), anchor=token["id"]))
+        entries.extend(_flatten(token.get("children", [])))
     return entries
 
 
@@ -136,14 +152,26 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
         return None, problems
     meta, problems = frontmatter.parse(head, path)
     if meta is not None and meta.topic not in topics:
-        problems.append(Problem(path=path, line=meta.lines["topic"], message=f"unknown topic {meta.topic!r}: declare it in course.toml (known: {', '.join(sorted(topics))})"))
+        problems.append(
+            Problem(
+                path=path,
+                line=meta.lines["topic"],
+                message=f"unknown topic {meta.topic!r}: declare it in course.toml (known: {', '.join(sorted(topics))})",
+            )
+        )
     body_lines = text.splitlines()[body_start - 1 :]
     scan = _scan(body_lines, path=path, first_line=body_start)
     problems.extend(scan.problems)
 
     slug = slug_for(path)
     if not SLUG.match(slug):
-        problems.append(Problem(path=path, line=1, message=f"the file name gives the note address {slug!r}: use lower-case letters, digits and hyphens, such as 04-ecr.md"))
+        problems.append(
+            Problem(
+                path=path,
+                line=1,
+                message=f"the file name gives the note address {slug!r}: use lower-case letters, digits and hyphens, such as 04-ecr.md",
+            )
+        )
 
     body_html, toc_tokens = render_note("\n".join(scan.markdown))
     headings = _flatten(toc_tokens)
@@ -165,7 +193,9 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
             cards.extend(found)
             block_html.append(_cards_html(shown))
         elif block.kind == "gift":
-            found_q, block_problems = questions_module.parse_block("\n".join(block.lines), path=path, first_line=block.line + 1, section=section, topics=topics)
+            found_q, block_problems = questions_module.parse_block(
+                "\n".join(block.lines), path=path, first_line=block.line + 1, section=section, topics=topics
+            )
             questions.extend(found_q)
             block_html.append(_questions_html(found_q))
         else:
@@ -203,8 +233,7 @@ def toc_html(toc: tuple[TocEntry, ...]) -> str:
     if not toc:
         return ""
     items = "".join(
-        f'<li class="toc-level-{entry.level}"><a href="#{html.escape(entry.anchor)}">{html.escape(entry.title)}</a></li>'
-        for entry in toc
+        f'<li class="toc-level-{entry.level}"><a href="#{html.escape(entry.anchor)}">{html.escape(entry.title)}</a></li>' for entry in toc
     )
     return f"<ol>{items}</ol>"
 
@@ -230,8 +259,8 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
         choices = "".join(f"<li>{c.html}</li>" for c in shown)
         review = "".join(
             f'<li class="{"is-correct" if c.right else "is-wrong"}">'
-            f'<strong>{"Right" if c.right else "Wrong"}:</strong> {c.html}'
-            f'{" — " + c.feedback_html if c.feedback_html else ""}</li>'
+            f"<strong>{'Right' if c.right else 'Wrong'}:</strong> {c.html}"
+            f"{' — ' + c.feedback_html if c.feedback_html else ''}</li>"
             for c in shown
         )
         parts.append(

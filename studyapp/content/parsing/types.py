@@ -112,10 +112,6 @@ class ParsedQuestion:
         """Of the stored JSON: the same content always gives the same checksum, as before it was typed."""
         return checksum(self.content.to_json())
 
-    @property
-    def checksum(self) -> str:
-        return checksum([self.version_checksum, self.topic, self.domain, self.tags, self.section.anchor])
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TocEntry:
