@@ -266,7 +266,7 @@ def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int],
     does not have.
     """
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user, mode=Mode.MOCK)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode=Mode.MOCK)
         if attempt.finished_at is not None:
             raise Finished("this attempt is already submitted")
         late = expired(attempt, now)
@@ -282,7 +282,7 @@ def _save(attempt: Attempt, position: int, shown: list[int], now: datetime) -> A
     slot = attempt.slots.select_related("version").get(position=position)
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
-    if not slot.version.content.multiple and len(shown) > 1:
+    if len(shown) > 1 and not slot.version.content.multiple:
         raise InvalidAnswer("this question takes one answer")
     slot.selected = sorted({slot.option_order[index] for index in shown}) or None
     slot.answered_at = now if slot.selected else None
@@ -294,7 +294,7 @@ def _save(attempt: Attempt, position: int, shown: list[int], now: datetime) -> A
 def submit_mock(*, user: User, attempt_id: int, now: datetime) -> Attempt:
     """Grade and close the attempt (a second submit changes nothing). After the deadline the
     attempt counts as submitted at the deadline, with what was saved by then."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user, mode=Mode.MOCK)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode=Mode.MOCK)
     if attempt.finished_at is None:
         _submit(attempt, now=min(now, attempt.deadline + grace(attempt)) if attempt.deadline else now)
     return attempt
