@@ -28,8 +28,14 @@ $(PY):
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH or in pyenv)"; exit 1; }
 	"$(PYTHON312)" -m venv $(VENV)
 
+# What the app needs to run: `make run` installs only this.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The test and lint tools (the [test] extra), on top: `make test` and `make lint` install them.
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -73,16 +79,16 @@ test: lint setup services
 # the main thread, which other tests (async_to_sync, channels) must not meet.
 PYTEST_RUN = $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) && $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-test-sqlite: $(VENV)/.installed system-packages $(AXE)
+test-sqlite: $(VENV)/.installed-test system-packages $(AXE)
 	@echo "=== test suite on SQLite (in-memory channel layer) ==="
 	env -u DATABASE_URL -u REDIS_URL sh -c '$(PYTEST_RUN)'
 
-test-postgres: $(VENV)/.installed services
+test-postgres: $(VENV)/.installed-test services
 	@echo "=== test suite on PostgreSQL, with Redis ==="
 	env DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) sh -c '$(PYTEST_RUN)'
 
 # --- lint: ruff and mypy, configured in pyproject.toml ----------------------------------------
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy

@@ -40,7 +40,7 @@ def main() -> None:
     first, again, parse = [], [], []
     for _ in range(args.repeat):
         with connection.cursor() as cursor:  # empty the content tables between rounds
-            for table in ["content_noteread", "content_searchentry", "content_card"]:
+            for table in ["content_noteread", "content_searchentry", "content_card", "content_questionplacement"]:
                 cursor.execute(f"DELETE FROM {table}")
             cursor.execute("UPDATE content_question SET current_version_id = NULL")
             for table in ["content_questionversion", "content_question", "content_note", "content_topic", "content_course"]:

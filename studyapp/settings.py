@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "studyapp.core.middleware.UserTimezoneMiddleware",
+    "studyapp.core.middleware.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "studyapp.urls"
@@ -163,10 +164,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Development prints mail (password resets) to the console; production sends it over SMTP.
+# Development saves mail (password resets) as .eml files in var/mail/ (ignored by git) and prints
+# each message's links whole, on lines of their own (accounts.mail); production sends it over SMTP.
 MAILERS = {
     "default": (
-        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        {"BACKEND": "studyapp.accounts.mail.DevelopmentEmailBackend", "OPTIONS": {"file_path": str(BASE_DIR / "var" / "mail")}}
         if DEBUG
         else {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -6,4 +6,8 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("logout/", views.logout, name="logout"),
+    path(
+        "reset/<uidb64>/<token>/", views.ResetConfirmView.as_view(), name="password_reset_confirm"
+    ),  # Django's, with an expired link told apart  # before django.contrib.auth.urls' POST-only one (same address)
 ]

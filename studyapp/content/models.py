@@ -86,8 +86,10 @@ class Note(models.Model):
 
     @property
     def domain_labels(self) -> list[tuple[str, str]]:
-        """(number, name) of each exam domain the note covers."""
-        return [(d.removeprefix("domain-"), DOMAINS.get(d, d)) for d in self.domains]
+        """(number, name) of each exam domain the note covers, in the exam guide's order (not the written one)."""
+        order = list(DOMAINS)
+        ranked = sorted(self.domains, key=lambda d: (order.index(d) if d in order else len(order), d))
+        return [(d.removeprefix("domain-"), DOMAINS.get(d, d)) for d in ranked]
 
 
 class CardKind(models.TextChoices):
@@ -154,6 +156,8 @@ class SearchKind(models.TextChoices):
     NOTE = "note", "Note"
     CARD = "card", "Flashcard"
     QUESTION = "question", "Question"
+    SECTION = "section", "Section"
+    CALCULATOR = "calculator", "Calculator"
 
 
 class SearchEntry(models.Model):

@@ -19,7 +19,7 @@ from studyapp.questions.models import CATEGORY_ROOT, Status
 from .loader import LoadedCourse, LoadResult
 from .models import Card, Course, Note, QuestionPlacement, SearchEntry, SearchKind, Topic
 from .parsing.note import toc_html
-from .parsing.types import ParsedNote
+from .parsing.types import CALCULATORS, ParsedNote
 from .parsing.types import Topic as ParsedTopic
 
 
@@ -264,10 +264,34 @@ def _sync_questions(
 
 
 def _index_note(course: Course, note: Note, parsed: ParsedNote, question_ids: dict[str, int]) -> None:
-    """Rebuild the search entries of one changed note: the note itself, its cards and its questions."""
+    """Rebuild the search entries of one changed note: the note itself, each of its sections, the
+    calculators it embeds, its cards and its questions."""
     SearchEntry.objects.filter(note=note).delete()
     url = note.get_absolute_url()
     entries = [SearchEntry(course=course, note=note, kind=SearchKind.NOTE, title=note.title, body=parsed.text, url=url)]
+    entries += [
+        SearchEntry(
+            course=course,
+            note=note,
+            kind=SearchKind.SECTION,
+            title=Truncator(f"{note.title} \u203a {section.title}").chars(300),  # a breadcrumb's separator
+            body=section.text,
+            url=f"{url}#{section.anchor}",
+        )
+        for section in parsed.sections
+    ]
+    entries += [
+        SearchEntry(
+            course=course,
+            note=note,
+            kind=SearchKind.CALCULATOR,
+            title=f"{CALCULATORS.get(name, name)} pricing calculator",
+            body=f"Estimate what {CALCULATORS.get(name, name)} costs a month: the {CALCULATORS.get(name, name)} pricing calculator, "
+            f"with the price table and the arithmetic shown. Embedded in the note {note.title}.",
+            url=f"/pricing/{name}/",  # the pricing app's address (content does not import pricing), as calculator_placeholder links it
+        )
+        for name in dict.fromkeys(parsed.calculators)
+    ]
     written = {card.key.split("/")[0]: card for card in reversed(parsed.cards)}  # cloze siblings share one entry
     entries += [
         SearchEntry(
@@ -287,7 +311,7 @@ def _index_note(course: Course, note: Note, parsed: ParsedNote, question_ids: di
             question_id=question_ids[q.key],
             kind=SearchKind.QUESTION,
             title=q.content.name or Truncator(q.text).chars(80),
-            body=q.text,
+            body=q.text,  # the stem: a snippet must not list the options
             url=f"{url}#q-{q.key}",
         )
         for q in parsed.questions

@@ -1,18 +1,20 @@
 """Notes pages and search: public, readable without an account."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from studyapp.core.htmx import template_for
+from studyapp.accounts.typing import AuthenticatedHttpRequest
+from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import queries
 from . import search as search_module
 from .embeds import render_embeds
-from .models import Course
+from .models import Course, Note, NoteRead
 from .services import record_note_read
 
 
@@ -43,22 +45,36 @@ def course(request: HttpRequest, course_slug: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def note(request: HttpRequest, course_slug: str, note_slug: str) -> HttpResponse:
-    """Public: one note, rendered. Signed-in learners have it counted as read."""
+    """Public: one note, rendered. A signed-in learner sees whether it counts as read, and the form
+    that counts it (opening a note is not reading it)."""
     note = get_object_or_404(queries.note_page(), course__slug=course_slug, slug=note_slug)
-    if request.user.is_authenticated:
-        record_note_read(user=request.user, note=note, now=timezone.now())
-    return render(request, "content/note.html", {"note": note, "body_html": render_embeds(note.body_html, request)})
+    read = request.user.is_authenticated and NoteRead.objects.for_user(request.user).filter(note=note).exists()
+    return render(request, "content/note.html", {"note": note, "read": read, "body_html": render_embeds(note.body_html, request)})
+
+
+@require_POST
+def mark_read(request: AuthenticatedHttpRequest, course_slug: str, note_slug: str) -> HttpResponse:
+    """Signed-in learners: count a note as read, when its end comes into view (htmx) or on "Mark as
+    read". htmx gets the ``note-read`` fragment; a plain form goes back to the note's end."""
+    note = get_object_or_404(Note.objects.live().filter(course__retired_at__isnull=True), course__slug=course_slug, slug=note_slug)
+    record_note_read(user=request.user, note=note, now=timezone.now())
+    if is_fragment_request(request):
+        return render(request, "content/note.html#note-read", {"note": note, "read": True})
+    messages.success(request, f"“{note.title}” counts as read.")
+    return redirect(f"{note.get_absolute_url()}#note-read")
 
 
 @login_not_required
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    """Public: ranked full-text search; htmx asks for the ``results`` fragment as the learner types."""
+    """Public: ranked full-text search; htmx asks for the ``results`` fragment as the learner types,
+    and the header's search box for the short ``quick`` list (``quick=1``)."""
     query = request.GET.get("q", "")
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
     results = search_module.search(query, page=page)
-    return render(request, template_for(request, "content/search.html", "results"), {"results": results, "query": query})
+    partial = "quick" if request.GET.get("quick") else "results"
+    return render(request, template_for(request, "content/search.html", partial), {"results": results, "query": query})

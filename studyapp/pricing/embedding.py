@@ -4,6 +4,8 @@ registers with :mod:`studyapp.content.embeds` (so content never imports pricing)
 defaults is the same for everyone, so it is rendered once per process; a no-JavaScript submission
 (``?calc=<service>&...``) renders that calculator with its inputs and the bill."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -22,7 +24,7 @@ def render_calculator(service: str, request: HttpRequest) -> str | None:
     if request.GET.get("calc") == service:
         return render_to_string("pricing/embed.html", {**context_for(request, module), "lazy": False}, request)
     if service not in _default_html:
-        _default_html[service] = render_to_string(
-            "pricing/embed.html", {"module": module, "fields": form_rows(module, {}, {}), "lazy": True}
-        )
+        example = registry.EXAMPLES.get(service, {})
+        context = {"module": module, "fields": form_rows(module, example, {}), "lazy": True, "example_query": urlencode(example)}
+        _default_html[service] = render_to_string("pricing/embed.html", context)
     return _default_html[service]

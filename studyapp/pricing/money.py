@@ -90,6 +90,19 @@ class Estimate:
         }
 
 
+class Message(str):
+    """A problem with an input, as the JSON endpoint and the command print it (after the field's
+    name), carrying ``page``: the same problem worded for a page, with the labels a learner sees
+    instead of input names ("Spot price per hour is needed for Spot instances")."""
+
+    page: str
+
+    def __new__(cls, text: str, *, page: str) -> "Message":
+        message = super().__new__(cls, text)
+        message.page = page
+        return message
+
+
 class InputError(ValueError):
     """Every problem with the inputs at once: field name → messages."""
 
@@ -111,6 +124,25 @@ class Field:
     maximum: Decimal | None = None
     help: str = ""
     optional: bool = False  # may be left empty even without a default
+    choice_labels: tuple[str, ...] = ()  # what a form shows for each choice ("Arm (Graviton)" for arm64)
+    when: tuple[str, tuple[str, ...]] | None = None  # (choice input, its values) for which this input counts
+
+    def options(self) -> tuple[tuple[str, str], ...]:
+        """(value, label) for each choice; the value is the input's value everywhere."""
+        labels = self.choice_labels or self.choices
+        return tuple(zip(self.choices, labels, strict=True))
+
+
+def worded(field: Field, message: str) -> str:
+    """``message`` about ``field`` as a page shows it beside the field: "Instances must be at least
+    1", "Requests a month is needed"; a :class:`Message` brings its own wording."""
+    if isinstance(message, Message):
+        return message.page
+    if message == "required":
+        return f"{field.label} is needed"
+    if message.startswith("must "):
+        return f"{field.label} {message}"
+    return message[:1].upper() + message[1:]
 
 
 def parse(

@@ -15,6 +15,18 @@ from .tables import Table, load_table
 CALCULATORS: dict[str, ModuleType] = {m.SERVICE: m for m in (aws_lambda, fargate, api_gateway, ecr, batch, lightsail)}
 DEFAULT_REGION = "us-east-1"
 
+# What a calculator starts from, on its page and in its note, instead of a $0.00 bill: the worked
+# example written just above the calculator in content/compute/*.md (tests/pricing/test_embedding.py
+# checks each total against the note). The command and the JSON endpoint keep the inputs' defaults.
+EXAMPLES: dict[str, dict[str, str]] = {
+    "fargate": {"tasks": "150", "duration_seconds": "600", "vcpu": "1", "memory_gb": "2", "ephemeral_storage_gb": "30"},
+    "ecr": {"storage_gb": "40", "internet_egress_gb": "200"},
+    "lambda": {"requests": "3000000", "duration_ms": "120", "memory_mb": "1536"},
+    "api_gateway": {"requests": "432000000", "request_size_kb": "12"},
+    "batch": {"compute": "ec2", "instance_type": "c5.2xlarge", "instances": "4", "hours": "90"},
+    "lightsail": {"bundle": "micro"},
+}
+
 
 class UnknownService(LookupError):
     pass
@@ -55,4 +67,4 @@ def problem(service: str, seed: int) -> tuple[str, dict[str, object], Estimate]:
     return text, raw, calculate(service, raw)
 
 
-__all__ = ["CALCULATORS", "InputError", "UnknownService", "calculate", "calculator", "defaults", "problem", "table"]
+__all__ = ["CALCULATORS", "EXAMPLES", "InputError", "UnknownService", "calculate", "calculator", "defaults", "problem", "table"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -383,6 +384,16 @@ class QuestionContent:
             for index, stored in enumerate(stored_order)
             for choice in (self.choices[stored],)
         )
+
+    def stable_order(self, seed: str | int) -> tuple[int, ...]:
+        """A shuffled order of the choices (for :meth:`shown`) that is the same every time for the same
+        ``seed`` (a question's id or source key; ``7`` and ``"7"`` give the same order), so a page that
+        shows a question outside an attempt never lists the right answer first by habit. True/false
+        keeps True then False; kinds without choices give ``()``."""
+        order = list(range(len(self.choices)))
+        if self.kind is not Kind.TRUEFALSE:
+            random.Random(f"studyapp-options:{seed}").shuffle(order)
+        return tuple(order)
 
     def to_json(self) -> dict[str, object]:
         """The stored form: a JSON-ready dict of strings, booleans, lists and dicts.

@@ -43,7 +43,7 @@ def create_question(
         kind=content.kind,
         option_count=len(content.choices),
     )
-    _write_version(question, content, number=1, by=by, now=now)
+    _write_version(question, content, content.checksum, number=1, by=by, now=now)
     return question
 
 
@@ -55,19 +55,24 @@ def add_version(*, question: Question, content: QuestionContent, by: User | None
     submit or an unchanged reload adds no version). Earlier versions are never changed: attempts
     and reviews keep pointing at the one they showed.
     """
-    locked = Question.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=question.pk)
+    # Lock the row alone, then read its current version: PostgreSQL re-reads a locked row after a
+    # wait but not the rows joined to it, so a joined version could be the one before the wait.
+    locked = Question.objects.select_for_update().get(pk=question.pk)
     checksum = content.checksum
-    if locked.current_version is not None and locked.current_version.checksum == checksum:
-        return locked.current_version
+    current = None if locked.current_version_id is None else QuestionVersion.objects.get(pk=locked.current_version_id)
+    if current is not None and current.checksum == checksum:
+        return current
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = _write_version(locked, content, number=number, by=by, now=now)
+    version = _write_version(locked, content, checksum, number=number, by=by, now=now)
     question.current_version, question.kind, question.option_count = version, locked.kind, locked.option_count
     return version
 
 
-def _write_version(question: Question, content: QuestionContent, *, number: int, by: User | None, now: datetime) -> QuestionVersion:
+def _write_version(
+    question: Question, content: QuestionContent, checksum: str, *, number: int, by: User | None, now: datetime
+) -> QuestionVersion:
     version = QuestionVersion.objects.create(
-        question=question, number=number, data=content.to_json(), checksum=content.checksum, created_at=now, created_by=by
+        question=question, number=number, data=content.to_json(), checksum=checksum, created_at=now, created_by=by
     )
     question.current_version, question.kind, question.option_count = version, content.kind, len(content.choices)
     question.save(update_fields=["current_version", "kind", "option_count"])
@@ -103,7 +108,6 @@ def _set_status(question: Question, status: Status) -> Question:
     return question
 
 
-@transaction.atomic
 def update_details(
     *,
     question: Question,
@@ -113,7 +117,8 @@ def update_details(
     tags: Sequence[str] | None = None,
 ) -> bool:
     """Change what is said about a question (not its wording, which takes a version). True when
-    anything changed; nothing is written otherwise."""
+    anything changed; nothing is written otherwise (one UPDATE is atomic by itself, so an unchanged
+    reload costs no savepoint per question)."""
     wanted = {"source_key": source_key, "category": category, "domain": domain, "tags": None if tags is None else list(tags)}
     changed = [name for name, value in wanted.items() if value is not None and getattr(question, name) != value]
     for name in changed:

@@ -170,19 +170,11 @@ def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random) 
     it has all of them and ``missing`` says how many it lacks. An id seen twice in ``bank`` counts
     once (its first eligible item). The same bank, blueprint and seed give the same draw.
     """
-    shares = blueprint.shares()
-    buckets: dict[str, list[int]] = {domain: [] for domain in shares}
-    seen: set[int] = set()
-    for item in bank:
-        bucket = buckets.get(item.domain)  # None: a domain without weight
-        if bucket is not None and item.id not in seen and blueprint.fits(item):
-            seen.add(item.id)
-            bucket.append(item.id)
+    buckets = _buckets(bank, blueprint)
     available = {domain: len(ids) for domain, ids in buckets.items()}
     wanted = targets(blueprint)
     shortfall = {domain: wanted[domain] - available[domain] for domain in sorted(wanted) if available[domain] < wanted[domain]}
-    seats = min(blueprint.total, sum(available.values()))
-    counts = _capped(seats, shares, available)
+    counts = _counts(available, blueprint)
     items: list[int] = []
     for domain in sorted(buckets):  # a fixed order, so a seed replays
         items.extend(rng.sample(buckets[domain], counts[domain]))
@@ -193,6 +185,32 @@ def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random) 
         shortfall=shortfall,
         missing=blueprint.total - len(items),
     )
+
+
+def planned_counts(bank: Iterable[BankItem], blueprint: Blueprint) -> dict[str, int]:
+    """How many questions :func:`draw` takes from each weighted domain of this bank, whatever the
+    seed: the :func:`targets`, capped by the eligible items each domain has, the seats a short domain
+    cannot fill shared among the others by weight. Keys are every weighted domain, sorted. What a
+    start page states, so it never promises the exam's counts when the bank cannot give them."""
+    available = {domain: len(ids) for domain, ids in _buckets(bank, blueprint).items()}
+    counts = _counts(available, blueprint)
+    return {domain: counts[domain] for domain in sorted(counts)}
+
+
+def _buckets(bank: Iterable[BankItem], blueprint: Blueprint) -> dict[str, list[int]]:
+    """The eligible ids of each weighted domain, in bank order; an id seen twice counts once."""
+    buckets: dict[str, list[int]] = {domain: [] for domain in blueprint.shares()}
+    seen: set[int] = set()
+    for item in bank:
+        bucket = buckets.get(item.domain)  # None: a domain without weight
+        if bucket is not None and item.id not in seen and blueprint.fits(item):
+            seen.add(item.id)
+            bucket.append(item.id)
+    return buckets
+
+
+def _counts(available: Mapping[str, int], blueprint: Blueprint) -> dict[str, int]:
+    return _capped(min(blueprint.total, sum(available.values())), blueprint.shares(), available)
 
 
 def shuffle_options(option_count: int, *, rng: random.Random) -> tuple[int, ...]:

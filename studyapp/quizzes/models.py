@@ -1,5 +1,6 @@
-"""Quiz attempts. An attempt keeps, for each question, the version it showed and the order its
-options were shown in, so content reloads and edits never change what a learner answered."""
+"""Quiz definitions and attempts. A quiz says how its questions are chosen and the policy it runs
+under; an attempt keeps, for each question, the version it showed and the order its options were
+shown in, so content reloads and edits never change what a learner answered."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -33,8 +34,8 @@ class Feedback(models.TextChoices):
 
 
 class Shown(models.TextChoices):
-    """When a part of the review (marks, right answers, explanations) is shown. Hidden parts are
-    not sent to the browser at all."""
+    """When a part of the review (marks, right answers, explanations) is shown. A page that honours
+    it must leave hidden parts out of the HTML altogether, not hide them with CSS."""
 
     IMMEDIATELY = "immediately", "After each answer"
     AFTER_SUBMIT = "after_submit", "Once submitted"
@@ -46,6 +47,11 @@ class Quiz(models.Model):
 
     The mock exam is a built-in quiz (``key="mock"``, see :func:`studyapp.quizzes.services.mock_quiz`);
     a practice session is an unsaved one. Assignments and live games will point at saved ones.
+
+    In force today: the selection rules (``questions_for``), ``time_limit``, ``grace_seconds`` and
+    ``policy``; the practice and mock pages follow their own feedback and review rules. The other
+    fields (attempts allowed, grading method, shuffles, feedback, review options) are declared for
+    assignments and live games, whose pages will read them.
     """
 
     key = models.SlugField(blank=True, help_text="A built-in quiz's name (mock); empty for the others.")

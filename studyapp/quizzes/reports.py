@@ -1,27 +1,50 @@
 """Reads shaped for the quiz pages."""
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
-from studyapp.srs.charts import bar_chart
+from studyapp.srs.charts import score_chart
 
 from . import blueprint, grading, services
 from .models import Attempt, AttemptQuestion, Mode
 
 
 def question_screen(slot: AttemptQuestion, total: int) -> dict[str, object]:
-    """The question as shown (options in the attempt's order), and once answered, the feedback."""
+    """The question as shown (options in the attempt's order), and once answered, the feedback.
+
+    A submitted mock's question is its review: every question shows the right answer, answered or
+    not, and the page leads back and forth through the exam and to its results."""
     content = slot.version.content
+    review = slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is not None
     return {
         "slot": slot,
         "content": content,
         "options": content.shown(slot.option_order, selected=slot.selected or ()),
         "total": total,
-        "answered": slot.answered_at is not None,
+        "answered": slot.answered_at is not None or review,
+        "mock_review": review,
+        "title": slot.attempt.quiz.title if slot.attempt.quiz else "Practice",
         "next_position": slot.position + 1 if slot.position < total else None,
+        "previous_position": slot.position - 1 if slot.position > 1 else None,
     }
+
+
+def duration_text(duration: timedelta) -> str:
+    """A duration as a learner reads it, to the whole second: "1 min 2 s", "1 h 30 min", "45 s"."""
+    seconds = int(duration.total_seconds())
+    if seconds < 0:
+        raise ValueError(f"a duration must not be negative, got {duration}")
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    if minutes or (hours and seconds):
+        parts.append(f"{minutes} min")
+    if seconds or not parts:
+        parts.append(f"{seconds} s")
+    return " ".join(parts)
 
 
 def results(attempt: Attempt) -> dict[str, object]:
@@ -31,17 +54,21 @@ def results(attempt: Attempt) -> dict[str, object]:
     by_topic: dict[int, list[Decimal]] = defaultdict(list)
     for slot in slots:
         by_domain[slot.question.domain].append(slot.fraction or Decimal(0))
-        by_topic[slot.question.placement.topic_id].append(slot.fraction or Decimal(0))
+        placement = getattr(slot.question, "placement", None)  # an authored question may have no topic
+        if placement is not None:
+            by_topic[placement.topic_id].append(slot.fraction or Decimal(0))
     topics = Topic.objects.in_bulk(list(by_topic))
     correct = sum(1 for s in slots if s.fraction == 1)
-    mock = attempt.mode == Mode.MOCK and attempt.finished_at is not None
+    review_mode = attempt.quiz is not None and attempt.quiz.key == services.REVIEW_MOCK_KEY
+    mock = (attempt.mode == Mode.MOCK or review_mode) and attempt.finished_at is not None
     scaled = grading.scaled_score(correct, len(slots)) if mock else None
     return {
         "mock": mock,
+        "review_mode": review_mode,
         "scaled": scaled,
         "passed": None if scaled is None else grading.passed(scaled),
         "correct": correct,
-        "time_used": (attempt.finished_at - attempt.started_at) if attempt.finished_at else None,
+        "time_used": duration_text(attempt.finished_at - attempt.started_at) if attempt.finished_at else None,
         "attempt": attempt,
         "slots": slots,
         "answered": sum(1 for s in slots if s.answered_at),
@@ -59,15 +86,48 @@ def _percent(values: list[Decimal]) -> int:
     return round(100 * sum(values, Decimal(0)) / len(values)) if values else 0
 
 
+def sample_question(answer: str | None) -> dict[str, object] | None:
+    """The public quizzes page's sample: the first single-answer question the mock may draw, its
+    options in the order stable for its id. ``answer`` is the visitor's choice as sent (a shown
+    position); once it names an option the page shows the feedback, anything else asks again.
+    None: the bank is empty. Nothing is saved."""
+    question = (
+        services.questions_for(services.mock_quiz())
+        .filter(kind="single", current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("pk")
+        .first()
+    )
+    if question is None or question.current_version is None:
+        return None
+    content = question.current_version.content
+    order = content.stable_order(question.pk)
+    chosen = int(answer) if answer is not None and answer.isdigit() and int(answer) < len(order) else None
+    options = content.shown(order, selected=() if chosen is None else (order[chosen],))
+    return {
+        "content": content,
+        "options": options,
+        "answered": chosen is not None,
+        "correct": chosen is not None and options[chosen].right,
+        "invalid": answer is not None and chosen is None,
+    }
+
+
 def mock_start(user) -> dict[str, object]:
+    """The mock's format, and per domain the exam's count beside what this bank will really draw."""
     quiz = services.mock_quiz()
     targets = blueprint.targets(quiz.blueprint())
+    drawn = blueprint.planned_counts(services.bank_items(), quiz.blueprint())
     minutes = None if quiz.time_limit is None else quiz.time_limit.total_seconds() / 60
+    rows = [(code, DOMAINS.get(code, code), targets[code], drawn[code]) for code in targets]
     return {
         "quiz": quiz,
         "minutes": f"{minutes:g}" if minutes is not None else None,
         "in_progress": services.in_progress_mock(user),
-        "targets": [(DOMAINS[code], count) for code, count in targets.items()],
+        "in_progress_review": services.in_progress_mock(user, review=True),
+        "domains": rows,
+        "drawn_total": sum(drawn.values()),
+        "short": [name for _, name, target, count in rows if count < target],
         "pass_mark": grading.SCALED_PASS,
     }
 
@@ -96,6 +156,20 @@ def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, 
     }
 
 
+def mock_saved(attempt: Attempt, slot: AttemptQuestion) -> dict[str, object]:
+    """What an autosave or a flag sends back to the question page: its status, and (out of band)
+    the slot's place in the question map and the count of answered questions."""
+    return {
+        "attempt": attempt,
+        "slot": slot,
+        "item": slot,
+        "saved": True,
+        "oob": True,
+        "total": attempt.slots.count(),
+        "answered_count": attempt.slots.filter(answered_at__isnull=False).count(),
+    }
+
+
 def mock_review(attempt: Attempt, *, now) -> dict[str, object]:
     slots = list(attempt.slots.select_related("version").order_by("position"))
     return {
@@ -109,16 +183,18 @@ def mock_review(attempt: Attempt, *, now) -> dict[str, object]:
 
 def history(user) -> dict[str, object]:
     """The learner's attempts, newest first, and a chart of mock scores, oldest first."""
-    attempts = list(Attempt.objects.for_user(user).prefetch_related("slots")[:50])
+    attempts = list(Attempt.objects.for_user(user).select_related("quiz").prefetch_related("slots")[:50])
     for attempt in attempts:
         if attempt.mode == Mode.MOCK and attempt.finished_at:
             slots = attempt.slots.all()
             attempt.scaled = grading.scaled_score(sum(1 for s in slots if s.fraction == 1), len(slots))
     mocks = [a for a in reversed(attempts) if getattr(a, "scaled", None) is not None]
-    chart = (
-        bar_chart([(f"{a.started_at:%d %b}", a.scaled) for a in mocks], title="Mock exam scores", unit="of 1000", label_every=1)
-        if mocks
-        else ""
+    chart = score_chart(
+        [(f"{a.started_at:%d %b}", a.scaled) for a in mocks],
+        title="Mock exam scores",
+        low=grading.SCALED_MIN,
+        high=grading.SCALED_MAX,
+        pass_mark=grading.SCALED_PASS,
     )
     return {"attempts": attempts, "scores_chart": chart}
 

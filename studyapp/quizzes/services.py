@@ -1,5 +1,6 @@
-"""Starting and answering practice quizzes. Writes are verb-named, atomic, and lock the slot they
-change, so a double-submitted or concurrent answer counts once."""
+"""Practice sessions and the mock exam: which questions a quiz may draw, starting, answering,
+autosaving and submitting. Writes are verb-named, atomic, and lock the row they change, so a
+double-submitted or concurrent answer counts once."""
 
 import random
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from studyapp.accounts.models import User
@@ -150,6 +151,21 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     return slot
 
 
+class AlreadyFinished(ValueError):
+    """A finished attempt stays in the learner's history: it cannot be abandoned."""
+
+
+@transaction.atomic
+def abandon_attempt(*, user: User, attempt_id: int, now: datetime) -> None:
+    """Throw away an attempt under way, with its answers, as if it had not been started; a mock
+    abandoned has no score. Raises Attempt.DoesNotExist for one that is not this learner's, and
+    AlreadyFinished once it is finished (or its time ran out: it then counts as submitted)."""
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user)
+    if attempt.finished_at is not None or (attempt.mode == Mode.MOCK and expired(attempt, now)):
+        raise AlreadyFinished("this attempt is already finished")
+    attempt.delete()
+
+
 @transaction.atomic
 def set_flag(*, user: User, attempt_id: int, position: int, flagged: bool) -> AttemptQuestion:
     slot = AttemptQuestion.objects.select_for_update(of=("self",)).get(attempt_id=attempt_id, attempt__user=user, position=position)
@@ -194,9 +210,11 @@ def mock_quiz() -> Quiz:
     }
     quiz, created = Quiz.objects.get_or_create(key="mock", defaults=wanted)
     if not created and any(getattr(quiz, name) != value for name, value in wanted.items()):
-        for name, value in wanted.items():
-            setattr(quiz, name, value)
-        quiz.save()
+        # A new format is a new quiz: attempts under way keep the one they started under (its
+        # grace included), and the old row stays, unnamed, for their history.
+        with transaction.atomic():
+            Quiz.objects.filter(pk=quiz.pk).update(key="")
+            quiz = Quiz.objects.create(key="mock", **wanted)
     return quiz
 
 
@@ -209,25 +227,59 @@ def bank_items() -> list["blueprint_module.BankItem"]:
     ]
 
 
-def in_progress_mock(user: User) -> Attempt | None:
-    return Attempt.objects.for_user(user).filter(mode=Mode.MOCK, finished_at__isnull=True).order_by("-started_at").first()
+REVIEW_MOCK_KEY = "mock-review"
+
+
+def review_mock_quiz() -> Quiz:
+    """The mock exam in review mode (Tutorials Dojo's): the same draw as :func:`mock_quiz` (count
+    and weights), untimed, with right or wrong, the right answers and the explanations after each
+    answer. Its attempts run as practice does (mode ``practice``, through ``answer()``), so a wrong
+    answer goes to the review queue at once; they never count as a timed mock (readiness, history
+    chart)."""
+    timed = mock_quiz()
+    wanted = {
+        "title": "Mock exam (review mode)",
+        "selection": Selection.BLUEPRINT,
+        "question_count": timed.question_count,
+        "weights": timed.weights,
+        "time_limit": None,
+        "grace_seconds": 0,
+        "policy": timed.policy,
+        "feedback": Feedback.IMMEDIATE,
+        "show_marks": Shown.IMMEDIATELY,
+        "show_right_answers": Shown.IMMEDIATELY,
+        "show_explanations": Shown.IMMEDIATELY,
+    }
+    quiz, created = Quiz.objects.get_or_create(key=REVIEW_MOCK_KEY, defaults=wanted)
+    if not created and any(getattr(quiz, name) != value for name, value in wanted.items()):
+        with transaction.atomic():  # as for the timed mock: attempts under way keep their format
+            Quiz.objects.filter(pk=quiz.pk).update(key="")
+            quiz = Quiz.objects.create(key=REVIEW_MOCK_KEY, **wanted)
+    return quiz
+
+
+def in_progress_mock(user: User, *, review: bool = False) -> Attempt | None:
+    """The learner's timed mock under way (``review=True``: the review-mode one), if any."""
+    which = Q(mode=Mode.PRACTICE, quiz__key=REVIEW_MOCK_KEY) if review else Q(mode=Mode.MOCK)
+    return Attempt.objects.for_user(user).filter(which, finished_at__isnull=True).order_by("-started_at").first()
 
 
 @transaction.atomic
-def start_mock(*, user: User, now: datetime, rng: random.Random) -> Attempt:
-    """A mock exam drawn by the blueprint, or the one already under way (it resumes)."""
+def start_mock(*, user: User, now: datetime, rng: random.Random, review: bool = False) -> Attempt:
+    """A mock exam drawn by the blueprint, or the one already under way (it resumes). ``review``:
+    the untimed review mode, with feedback after each question (see :func:`review_mock_quiz`)."""
     User.objects.select_for_update().get(pk=user.pk)  # one start at a time per learner: a double click resumes
-    current = in_progress_mock(user)
+    current = in_progress_mock(user, review=review)
     if current is not None:
         return current
-    quiz = mock_quiz()
+    quiz = review_mock_quiz() if review else mock_quiz()
     drawn = blueprint_module.draw(bank_items(), quiz.blueprint(), rng=rng)
     if not drawn.items:
         raise EmptyPool("the question bank is empty")
     attempt = Attempt.objects.create(
         user=user,
         quiz=quiz,
-        mode=Mode.MOCK,
+        mode=Mode.PRACTICE if review else Mode.MOCK,
         policy=quiz.policy,
         started_at=now,
         deadline=None if quiz.time_limit is None else now + quiz.time_limit,
@@ -258,8 +310,14 @@ def expired(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + grace(attempt)
 
 
-def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int], now: datetime) -> AttemptQuestion:
+def save_answer(
+    *, user: User, attempt_id: int, position: int, shown: list[int], now: datetime, toggle_flag: bool = False
+) -> AttemptQuestion:
     """Autosave one answer of a mock (an empty list clears it). No feedback until submitted.
+
+    ``toggle_flag`` also flags the question (or removes its flag) in the same transaction: every
+    control of a mock question sends its answer first, so flagging never drops a choice. An answer
+    sent again unchanged keeps the time it was first saved at.
 
     Raises TimeUp after the deadline plus grace (the attempt is then submitted with what was saved,
     and the late answer is not), Finished once submitted, InvalidAnswer for options the question
@@ -274,19 +332,24 @@ def save_answer(*, user: User, attempt_id: int, position: int, shown: list[int],
             assert attempt.deadline is not None  # expired() says so
             _submit(attempt, now=attempt.deadline + grace(attempt))
         else:
-            return _save(attempt, position, shown, now)
+            return _save(attempt, position, shown, now, toggle_flag=toggle_flag)
     raise TimeUp("time is up")  # outside the transaction, so the submission above is kept
 
 
-def _save(attempt: Attempt, position: int, shown: list[int], now: datetime) -> AttemptQuestion:
+def _save(attempt: Attempt, position: int, shown: list[int], now: datetime, *, toggle_flag: bool = False) -> AttemptQuestion:
     slot = attempt.slots.select_related("version").get(position=position)
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
     if len(shown) > 1 and not slot.version.content.multiple:
         raise InvalidAnswer("this question takes one answer")
-    slot.selected = sorted({slot.option_order[index] for index in shown}) or None
-    slot.answered_at = now if slot.selected else None
-    slot.save(update_fields=["selected", "answered_at"])
+    selected = sorted({slot.option_order[index] for index in shown}) or None
+    changed = ["flagged"] if toggle_flag else []
+    if selected != slot.selected:
+        slot.selected, slot.answered_at = selected, now if selected else None
+        changed += ["selected", "answered_at"]
+    slot.flagged = slot.flagged != toggle_flag
+    if changed:
+        slot.save(update_fields=changed)
     return slot
 
 

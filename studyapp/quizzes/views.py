@@ -4,7 +4,8 @@ attempt is reached through :mod:`studyapp.quizzes.access`, so another learner's 
 import random
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +23,14 @@ from .forms import PracticeForm
 from .models import Attempt, AttemptQuestion, Mode
 
 
+@login_not_required
 @require_GET
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The learner's quizzes: start one, and the history of attempts."""
+@cache_control(private=True)
+def home(request: HttpRequest) -> HttpResponse:
+    """The learner's quizzes: start one, and the history of attempts. Public: a visitor sees what
+    the quizzes are and a sample question to answer (``?option=``, nothing saved)."""
+    if not request.user.is_authenticated:
+        return render(request, "quizzes/home.html", {"sample": reports.sample_question(request.GET.get("option"))})
     return render(request, "quizzes/home.html", reports.history(request.user))
 
 
@@ -103,21 +109,43 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def retry_missed(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
-    """A new practice attempt of the questions this one missed."""
+    """A new practice attempt of the questions this one missed: answered wrongly or not answered.
+    A mock under way has no missed questions yet (practice would show its answers)."""
     attempt = access_attempt(request.user, attempt_id)
-    missed = list(attempt.slots.filter(answered_at__isnull=False, fraction__lt=1).values_list("question_id", flat=True))
+    if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
+        return redirect("quizzes:mock_review", attempt.pk)
+    missed = list(attempt.slots.exclude(fraction=1).values_list("question_id", flat=True))
     if not missed:
         messages.info(request, "Nothing was missed in that attempt.")
         return redirect("quizzes:results", attempt_id)
-    retry = services.start_questions(user=request.user, question_ids=missed, now=timezone.now(), rng=random.Random())
+    try:
+        retry = services.start_questions(user=request.user, question_ids=missed, now=timezone.now(), rng=random.Random())
+    except services.EmptyPool:
+        messages.info(request, "The questions missed in that attempt are no longer in the course.")
+        return redirect("quizzes:results", attempt_id)
     return redirect(retry)
+
+
+@require_http_methods(["GET", "POST"])
+@cache_control(private=True)
+def abandon(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
+    """GET asks to confirm; POST throws the attempt under way away, answers and all (the owner only)."""
+    attempt = access_attempt(request.user, attempt_id)
+    if request.method == "GET":
+        return render(request, "quizzes/abandon.html", {"attempt": attempt, "finished": attempt.finished_at is not None})
+    try:
+        services.abandon_attempt(user=request.user, attempt_id=attempt.pk, now=timezone.now())
+    except services.AlreadyFinished:
+        return HttpResponseBadRequest("That attempt is already finished: it stays in your history.", content_type="text/plain")
+    messages.info(request, f"{attempt.get_mode_display()} abandoned: it has no score and is no longer in your attempts.")
+    return redirect("quizzes:home")
 
 
 # --- mock exam -------------------------------------------------------------------------------
 
 
 def _mock(request: AuthenticatedHttpRequest, attempt_id: int) -> Attempt:
-    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode=Mode.MOCK))
+    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode=Mode.MOCK).select_related("quiz"))
 
 
 def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse | None:
@@ -131,46 +159,75 @@ def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def mock_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The mock exam's format and rules; POST starts one (or resumes the one under way)."""
+    """The mock exam's format and rules; POST starts one (or resumes the one under way): timed, or
+    with ``mode=review`` the untimed review mode, which runs as practice does."""
     if request.method == "POST":
+        review = request.POST.get("mode") == "review"
         try:
-            attempt = services.start_mock(user=request.user, now=timezone.now(), rng=random.Random())
+            attempt = services.start_mock(user=request.user, now=timezone.now(), rng=random.Random(), review=review)
         except services.EmptyPool:
             messages.error(request, "The question bank is empty: load the course first.")
             return redirect("quizzes:mock")
-        return redirect("quizzes:mock_question", attempt.pk, 1)
+        return redirect(attempt) if review else redirect("quizzes:mock_question", attempt.pk, 1)
     return render(request, "quizzes/mock_start.html", reports.mock_start(request.user))
+
+
+def _destination(go: str, position: int, total: int) -> int | None:
+    """Where a mock question's button leads: a position, or None for the review page. Anything
+    unknown (a forged or stale value) stays on the question."""
+    if go == "review":
+        return None
+    target = {"next": position + 1, "prev": position - 1}.get(go)
+    if target is None and go.isdigit() and len(go) <= 3:
+        target = int(go)
+    return target if target is not None and 1 <= target <= total else position
 
 
 @require_http_methods(["GET", "POST"])
 def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
-    """One question of a mock. POST autosaves the answer (htmx: on every change) and, without
-    JavaScript, moves to the previous, next or review page."""
+    """One question of a mock. POST saves the answer first, whichever control sent it (htmx:
+    autosave on every change, or the flag), then, without JavaScript, goes where the button said:
+    previous, next, a number of the question map, the review page, or back here after a flag."""
     attempt = _mock(request, attempt_id)
     if request.method == "GET" and (closed := _closed(request, attempt)) is not None:
         return closed
     slot = slot_of(attempt, position)
-    if request.method == "POST":
-        try:
-            shown = [int(value) for value in request.POST.getlist("option")]
-            slot = services.save_answer(user=request.user, attempt_id=attempt.pk, position=position, shown=shown, now=timezone.now())
-        except (services.TimeUp, services.Finished):
-            # Refused: the answer is not saved and the score does not change.
-            if is_fragment_request(request):
-                return HttpResponse("Time is up: your saved answers were submitted.", status=409, content_type="text/plain")
-            messages.info(request, "Time is up: your saved answers were submitted.")
-            return redirect("quizzes:results", attempt.pk)
-        except (ValueError, services.InvalidAnswer):
-            return HttpResponseBadRequest("That answer names an option the question does not have.", content_type="text/plain")
-        if is_fragment_request(request):
-            return render(request, "quizzes/mock_question.html#save-status", {"slot": slot, "saved": True})
-        go = request.POST.get("go")
-        total = attempt.slots.count()
-        if go == "review":
-            return redirect("quizzes:mock_review", attempt.pk)
-        target = position + 1 if go == "next" else position - 1 if go == "prev" else position
-        return redirect("quizzes:mock_question", attempt.pk, min(max(target, 1), total))
-    return render(request, "quizzes/mock_question.html", reports.mock_question(attempt, slot, now=timezone.now()))
+    if request.method == "GET":
+        return render(request, "quizzes/mock_question.html", reports.mock_question(attempt, slot, now=timezone.now()))
+    go = request.POST.get("go", "")
+    try:
+        shown = [int(value) for value in request.POST.getlist("option")]
+        slot = services.save_answer(
+            user=request.user, attempt_id=attempt.pk, position=position, shown=shown, now=timezone.now(), toggle_flag=go == "flag"
+        )
+    except (services.TimeUp, services.Finished) as refused:
+        return _refused(request, attempt, refused)  # the answer is not saved and the score does not change
+    except (ValueError, services.InvalidAnswer):
+        return HttpResponseBadRequest("That answer names an option the question does not have.", content_type="text/plain")
+    if is_fragment_request(request):
+        partial = "flag-saved" if go == "flag" else "autosaved"
+        return render(request, f"quizzes/mock_question.html#{partial}", reports.mock_saved(attempt, slot))
+    target = _destination(go, position, attempt.slots.count())
+    if target is None:
+        return redirect("quizzes:mock_review", attempt.pk)
+    return redirect("quizzes:mock_question", attempt.pk, target)
+
+
+def _refused(request: AuthenticatedHttpRequest, attempt: Attempt, refused: Exception) -> HttpResponse:
+    """A save the closed exam refused. htmx gets a 409 whose fragment goes into the page's
+    ``#mock-closed`` alert, and the ``mock-closed`` event stops the clock; a plain form goes to the
+    results with the same words."""
+    if isinstance(refused, services.Finished):
+        message = "This exam was submitted in another tab."
+    else:
+        message = "Time is up: your saved answers were submitted."
+    if is_fragment_request(request):
+        context = {"attempt": attempt, "closed": message}
+        response = render(request, "quizzes/mock_question.html#closed-message", context, status=409)
+        response["HX-Retarget"], response["HX-Reswap"], response["HX-Trigger"] = "#mock-closed", "innerHTML", "mock-closed"
+        return response
+    messages.info(request, message)
+    return redirect("quizzes:results", attempt.pk)
 
 
 @require_GET

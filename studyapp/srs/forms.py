@@ -1,14 +1,27 @@
-from django import forms
+from collections.abc import Sequence
+from typing import cast
+from urllib.parse import urlencode
 
-from .models import ReviewSettings, parse_steps
+from django import forms
+from django.http import QueryDict
+
+from studyapp.content.models import Topic
+
+from .browser import Filters
+from .models import ItemState, ReviewSettings, parse_steps
 
 
 class ReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = ReviewSettings
-        fields = ("desired_retention", "new_per_day", "learning_steps", "relearning_steps", "fuzz")
+        fields = ("desired_retention", "new_per_day", "learning_steps", "relearning_steps", "fuzz", "bury_siblings")
         widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"})}
-        labels = {"desired_retention": "Desired retention", "new_per_day": "New cards per day", "fuzz": "Spread review dates"}
+        labels = {
+            "desired_retention": "Desired retention",
+            "new_per_day": "New cards per day",
+            "fuzz": "Spread review dates",
+            "bury_siblings": "Bury related cards",
+        }
 
     def _clean_steps(self, name: str) -> str:
         value = self.cleaned_data[name]
@@ -34,3 +47,68 @@ class GradeForm(forms.Form):
     rating = forms.TypedChoiceField(choices=[(str(n), str(n)) for n in range(1, 5)], coerce=int)
     shown = forms.FloatField(required=False)
     topic = forms.SlugField(required=False)
+
+
+class CardFilterForm(forms.Form):
+    """The card browser's search and filters (a GET form; the bulk form repeats them hidden).
+    ``topics`` are the live topics the select offers, passed in so the page reads them once."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search your cards", strip=True)
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *ItemState.choices], label="State")
+    topic = forms.ChoiceField(required=False, label="Topic")
+    suspended = forms.BooleanField(required=False, label="Suspended")
+    flagged = forms.BooleanField(required=False, label="Flagged")
+    buried = forms.BooleanField(required=False, label="Buried")
+    leech = forms.BooleanField(required=False, label="Leeches")
+
+    def __init__(self, data: QueryDict | None, *, topics: Sequence[Topic]) -> None:
+        super().__init__(data)
+        self.topics = {topic.slug: topic for topic in topics}
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [("", "All topics"), *((t.slug, t.title) for t in topics)]
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        topic = self.topics.get(data["topic"]) if data["topic"] else None
+        return Filters(
+            query=data["q"],
+            state=data["state"],
+            topic_id=topic.pk if topic else None,
+            suspended=data["suspended"],
+            flagged=data["flagged"],
+            buried=data["buried"],
+            leech=data["leech"],
+        )
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The valid filters set, as (name, value): the bulk form's hidden copy of them."""
+        return [(name, "1" if value is True else str(value)) for name, value in self.cleaned_data.items() if value]
+
+    def query_string(self) -> str:
+        """The valid filters as a URL query (no page), for the pager and the redirect after a bulk change."""
+        return urlencode(self.pairs())
+
+
+MAX_BULK = 500
+BULK_CHOICES = [("unsuspend", "Unsuspend"), ("unflag", "Remove flag"), ("unbury", "Unbury"), ("reset", "Reset to new")]
+
+
+class BulkForm(forms.Form):
+    """The card browser's bulk action on the ticked rows (``ids``: the learner's state ids)."""
+
+    action = forms.ChoiceField(
+        choices=BULK_CHOICES,
+        error_messages={"required": "Choose an action.", "invalid_choice": "Choose unsuspend, remove flag, unbury or reset."},
+    )
+
+    def __init__(self, data: QueryDict) -> None:
+        super().__init__(data)
+        self.raw_ids = data.getlist("ids")
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if not self.raw_ids:
+            raise forms.ValidationError("Tick at least one card first.")
+        if len(self.raw_ids) > MAX_BULK or not all(i.isdigit() and len(i) <= 18 for i in self.raw_ids):
+            raise forms.ValidationError(f"Tick up to {MAX_BULK} cards of this list.")
+        cleaned["ids"] = [int(i) for i in self.raw_ids]
+        return cleaned

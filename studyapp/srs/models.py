@@ -1,4 +1,5 @@
-"""Learner state for spaced repetition. It points at content rows and never writes them.
+"""Learner state for spaced repetition. It points at cards (content) and questions (the bank) and
+never writes them.
 
 - :class:`ReviewState`: one learner's memory of one item (a flashcard, or a quiz question that was
   answered wrongly): the FSRS state plus suspend/bury/flag/leech. ``revision`` grows with every
@@ -38,6 +39,10 @@ class ReviewSettings(models.Model):
     )
     relearning_steps = models.CharField(max_length=100, default="10m", help_text="Waits after you forget a card.")
     fuzz = models.BooleanField(default=True, help_text="Spread review dates a little so cards learned together do not stay together.")
+    bury_siblings = models.BooleanField(
+        default=True,
+        help_text="Once you review one card of a cloze, hide its other new and review cards until tomorrow, so one answer does not give away the next.",
+    )
 
     class Meta:
         constraints = [
@@ -175,6 +180,9 @@ class ReviewLog(models.Model):
     was_new = models.BooleanField(help_text="The item's first review (counts against the new-card limit).")
     state_before = models.JSONField()
     state_after = models.JSONField()
+    buried_siblings = models.JSONField(
+        default=list, blank=True, help_text="Ids of the cloze sibling cards this review buried (an undo unburies them)."
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="srs_log_rating_range")]
@@ -192,3 +200,48 @@ class UndoneReview(models.Model):
 
     def __str__(self) -> str:
         return f"undo of {self.review_id}"
+
+
+class ActionKind(models.TextChoices):
+    BURY = "bury", "Buried"
+    UNBURY = "unbury", "Unburied"
+    SUSPEND = "suspend", "Suspended"
+    UNSUSPEND = "unsuspend", "Unsuspended"
+    FLAG = "flag", "Flagged"
+    UNFLAG = "unflag", "Flag removed"
+    RESET = "reset", "Reset to new"
+
+
+class ItemAction(models.Model):
+    """A change to an item that is not a review (bury, suspend, flag, reset and their opposites), as
+    it happened: the changed fields before and after. Rows are only ever added; an undo appends an
+    :class:`UndoneAction`. The rows one request wrote (a bulk change in the card browser) share a
+    ``batch``, and an undo takes the batch back together."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_actions")
+    review_state = models.ForeignKey(ReviewState, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField(max_length=10, choices=ActionKind.choices)
+    batch = models.UUIDField()
+    acted_at = models.DateTimeField()
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(kind__in=ActionKind.values), name="srs_action_kind_valid")]
+        indexes = [
+            models.Index(fields=["user", "acted_at"], name="srs_action_user_time"),
+            models.Index(fields=["batch"], name="srs_action_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.review_state_id} at {self.acted_at:%Y-%m-%d %H:%M}"
+
+
+class UndoneAction(models.Model):
+    """The learner pressed Undo: this action no longer holds (its row stays)."""
+
+    action = models.OneToOneField(ItemAction, on_delete=models.PROTECT, related_name="undo")
+    undone_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"undo of action {self.action_id}"

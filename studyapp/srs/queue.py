@@ -16,7 +16,7 @@ from studyapp.content.models import Card, Note, QuestionPlacement
 from studyapp.questions.models import Question
 
 from . import scheduler
-from .models import ItemState, ReviewLog, ReviewSettings, ReviewState, UndoneReview
+from .models import ItemAction, ItemState, ReviewLog, ReviewSettings, ReviewState, UndoneAction, UndoneReview
 
 LEARN_AHEAD = timedelta(minutes=20)
 MAX_ANSWER_MS = 60_000  # as Anki: a longer pause counts as one minute
@@ -62,6 +62,14 @@ class StudyItem:
     def is_new(self) -> bool:
         return self.memory.state == "new"
 
+    @property
+    def label(self) -> str:
+        """What the study screen calls it: its real state ("Learning", not "Review", for a card
+        still on its learning steps); a question sent by a wrong answer says so."""
+        if self.kind == "question":
+            return "Question you missed" if self.is_new else f"Question you missed · {ItemState(self.memory.state).label}"
+        return "New card" if self.is_new else ItemState(self.memory.state).label
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Counts:
@@ -89,6 +97,7 @@ def logs_today(user: User, now: datetime) -> QuerySet[ReviewLog]:
 class Today:
     reviews: int  # reviews today that still count (not undone)
     new_left: int  # new cards the daily limit still allows
+    actions: int = 0  # bury, suspend, flag... today that still hold (Undo can take them back)
 
 
 # The study screen runs after every rating, so its reads below are SQL written out: through the ORM
@@ -96,6 +105,7 @@ class Today:
 # (docs/performance.md). They apply the rules of ReviewStateQuerySet.studiable() and of
 # _new_cards(); tests/srs/test_queue.py checks that the two agree on every kind of item.
 STATE, LOG, UNDO = ReviewState._meta.db_table, ReviewLog._meta.db_table, UndoneReview._meta.db_table
+ACTION, UNDO_ACTION = ItemAction._meta.db_table, UndoneAction._meta.db_table
 CARD, QUESTION, NOTE, PLACE = Card._meta.db_table, Question._meta.db_table, Note._meta.db_table, QuestionPlacement._meta.db_table
 # Shown before reviews: (re)learning cards and questions missed in a quiz (new, with a due date; a new
 # card is never in this group, even with a due date). Testing the state first lets the
@@ -148,15 +158,18 @@ def _first_state(condition: str, params: SqlParams, topic_id: int | None) -> Rev
 
 
 def today(user: User, now: datetime) -> Today:
-    """Today's reviews and what is left of the new-card limit: one query."""
+    """Today's reviews, what is left of the new-card limit, and today's actions: one query."""
     start, _ = day_bounds(user, now)
-    reviews, new = _one_row(
-        f"""SELECT COUNT(*), COUNT(CASE WHEN l.was_new THEN 1 END) FROM {LOG} l
+    reviews, new, actions = _one_row(
+        f"""SELECT COUNT(*), COUNT(CASE WHEN l.was_new THEN 1 END),
+              (SELECT COUNT(*) FROM {ACTION} a WHERE a.user_id = %(user)s AND a.acted_at >= %(start)s
+                 AND NOT EXISTS (SELECT 1 FROM {UNDO_ACTION} ua WHERE ua.action_id = a.id))
+            FROM {LOG} l
             WHERE l.user_id = %(user)s AND l.reviewed_at >= %(start)s
               AND NOT EXISTS (SELECT 1 FROM {UNDO} u WHERE u.review_id = l.id)""",
         _params(user, now, start=start),
     )
-    return Today(reviews=reviews, new_left=max(0, review_settings(user).new_per_day - new))
+    return Today(reviews=reviews, new_left=max(0, review_settings(user).new_per_day - new), actions=actions)
 
 
 def new_left_today(user: User, now: datetime) -> int:

@@ -42,7 +42,7 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
         "done": today.reviews,
         "progress_max": today.reviews + counts.total,
         "shown_ts": f"{shown_at.timestamp():.3f}",
-        "can_undo": today.reviews > 0,  # undo reaches back through today's reviews
+        "can_undo": today.reviews > 0 or today.actions > 0,  # undo reaches back through today's reviews and actions
     }
     if item is None:
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)
@@ -50,7 +50,7 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
     if item.question is not None:
         content = item.question.content
         context["content"] = content
-        context["options"] = content.shown(range(len(content.choices)))
+        context["options"] = content.shown(content.stable_order(item.question.pk))  # as the notes do: never keyed first by habit
     flagged = item.state is not None and item.state.flagged
     context["actions"] = [
         ("bury", "Bury until tomorrow"),

@@ -1,19 +1,21 @@
 """Writes of spaced-repetition state. Each is one transaction and safe against double submits and
 concurrent tabs: the item's state row is locked, and the revision the learner saw must still be current."""
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from studyapp.accounts.models import User
 from studyapp.content.models import Card
 from studyapp.questions.models import Question
 
 from . import scheduler
-from .models import ItemState, ReviewLog, ReviewState, UndoneReview
-from .queue import MAX_ANSWER_MS, scheduler_settings
+from .models import ActionKind, ItemAction, ItemState, ReviewLog, ReviewState, UndoneAction, UndoneReview
+from .queue import MAX_ANSWER_MS, review_settings, scheduler_settings
 
 LEECH_LAPSES = 8
 
@@ -23,7 +25,7 @@ class InvalidRating(ValueError):
 
 
 class ItemNotFound(LookupError):
-    """No such live card or question."""
+    """No such card still in the course, or no such published question."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,15 +37,70 @@ class ReviewResult:
 def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) -> ReviewState | None:
     field = "card" if kind == "card" else "question"
     states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{f"{field}_id": item_id})
+    if field == "card":
+        states = states.select_related("card")  # its key finds its cloze siblings, at no extra query
     if live:
         states = states.live()
     return states.first()
 
 
-def _check_item(kind: str, item_id: int) -> None:
-    items = Card.objects.live() if kind == "card" else Question.objects.published()
-    if kind not in {"card", "question"} or not items.filter(pk=item_id).exists():
+def _check_item(kind: str, item_id: int) -> tuple[int, str]:
+    """The live card's or published question's (course id, source key); ItemNotFound otherwise."""
+    if kind not in {"card", "question"}:
+        raise ItemNotFound(f"unknown kind {kind!r}")
+    items = (
+        Card.objects.live().values_list("course_id", "source_key")
+        if kind == "card"
+        else Question.objects.published().values_list("pk", "source_key")
+    )
+    found = items.filter(pk=item_id).first()
+    if found is None:
         raise ItemNotFound(f"no {kind} {item_id}")
+    return found
+
+
+def sibling_prefix(source_key: str) -> str | None:
+    """Cards of one cloze are keyed ``id/c1``, ``id/c2`` (content.parsing.cards): siblings share
+    ``id/``. A basic card (``id``) has none."""
+    base, slash, _ = source_key.partition("/")
+    return f"{base}/" if slash else None
+
+
+def _bury_siblings(user: User, *, card_id: int, course_id: int, source_key: str, now: datetime) -> list[int]:
+    """Bury the other cards of the reviewed card's cloze until the next study day, as Anki does by
+    default: new ones, and reviews due before then. Cards in (re)learning are left alone (their
+    steps are minutes apart), as are suspended ones. Returns the card ids buried.
+
+    Queries: none for a basic card; for a cloze, its siblings, their states (locked), and the
+    writes."""
+    prefix = sibling_prefix(source_key)
+    if prefix is None:
+        return []
+    siblings = list(
+        Card.objects.live().filter(course_id=course_id, source_key__startswith=prefix).exclude(pk=card_id).values_list("pk", flat=True)
+    )
+    if not siblings:
+        return []
+    until = scheduler.next_day_start(now, scheduler_settings(user))
+    states = {s.card_id: s for s in ReviewState.objects.select_for_update(of=("self",)).filter(user=user, card_id__in=siblings)}
+    buried = [
+        s
+        for s in states.values()
+        if not s.suspended
+        and (s.state == ItemState.NEW or (s.state == ItemState.REVIEW and s.due is not None and s.due < until))
+        and (s.buried_until is None or s.buried_until < until)
+    ]
+    for state in buried:
+        state.buried_until = until
+        state.revision += 1
+    ReviewState.objects.bulk_update(buried, ["buried_until", "revision"])
+    fresh = [card for card in siblings if card not in states]
+    # A sibling never seen gets a state that only says "buried" (a new state is a card not started).
+    # ignore_conflicts: another tab's first review of that sibling created its state meanwhile.
+    ReviewState.objects.bulk_create(
+        [ReviewState(user=user, card_id=card, added_at=now, buried_until=until) for card in fresh], ignore_conflicts=True
+    )
+    return sorted([s.card_id for s in buried if s.card_id is not None] + fresh)
 
 
 def record_review(
@@ -53,7 +110,8 @@ def record_review(
     answer posted twice, another tab), nothing is recorded and the current state is returned.
 
     Queries: the item's state (locked), the log row, the state row: three; a card seen for the
-    first time needs one more, to check it is still in the course.
+    first time needs one more, to check it is still in the course. Reviewing a card of a cloze
+    buries its siblings (unless the learner turned that off): a few more, see :func:`_bury_siblings`.
     """
     if rating not in scheduler.RATINGS or isinstance(rating, bool):
         raise InvalidRating(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")
@@ -73,12 +131,14 @@ def _record_review(
 ) -> ReviewResult:
     state = _locked_state(user, kind, item_id, live=True)
     if state is None:
-        _check_item(kind, item_id)
+        course_id, source_key = _check_item(kind, item_id)
         if revision != 0:
             raise ItemNotFound(f"no review state for {kind} {item_id} at revision {revision}")
         state = ReviewState(user=user, added_at=now, **{f"{kind}_id": item_id})
     elif state.revision != revision:
         return ReviewResult(recorded=False, state=state)
+    elif state.card is not None:
+        course_id, source_key = state.card.course_id, state.card.source_key
 
     settings = scheduler_settings(user)
     before = state.memory
@@ -89,6 +149,9 @@ def _record_review(
     state.buried_until = None
     state.leech = state.leech or after.lapses >= LEECH_LAPSES
     state.save()  # an INSERT the first time: a race with another first review ends in IntegrityError
+    buried: list[int] = []
+    if kind == "card" and review_settings(user).bury_siblings:
+        buried = _bury_siblings(user, card_id=item_id, course_id=course_id, source_key=source_key, now=now)
     duration = None if shown_at is None else max(0, min(MAX_ANSWER_MS, int((now - shown_at).total_seconds() * 1000)))
     ReviewLog.objects.create(
         user=user,
@@ -99,6 +162,7 @@ def _record_review(
         was_new=before.state == "new",
         state_before=before.to_dict(),
         state_after=after.to_dict(),
+        buried_siblings=buried,
     )
     return ReviewResult(recorded=True, state=state)
 
@@ -107,7 +171,8 @@ def _record_review(
 def undo_last_review(*, user: User, now: datetime) -> ReviewState | None:
     """Take back the learner's latest review that still counts; None when there is nothing to undo.
 
-    The review stays in the log, marked undone; the item goes back to its state before it.
+    The review stays in the log, marked undone; the item goes back to its state before it, and the
+    siblings it buried that are still buried come back.
     """
     log = ReviewLog.objects.filter(user=user, undo__isnull=True).select_related("review_state").order_by("-reviewed_at", "-pk").first()
     if log is None:
@@ -120,6 +185,10 @@ def undo_last_review(*, user: User, now: datetime) -> ReviewState | None:
     state.revision += 1
     state.leech = state.lapses >= LEECH_LAPSES
     state.save()
+    if log.buried_siblings:
+        ReviewState.objects.filter(user=user, card_id__in=log.buried_siblings, buried_until__gt=now).update(
+            buried_until=None, revision=F("revision") + 1
+        )
     return state
 
 
@@ -131,31 +200,143 @@ def _state_for_change(user: User, kind: str, item_id: int, now: datetime) -> Rev
     return state
 
 
+# What each action changes. An action's log row keeps these fields before and after it.
+MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    ActionKind.BURY: ("buried_until",),
+    ActionKind.UNBURY: ("buried_until",),
+    ActionKind.SUSPEND: ("suspended",),
+    ActionKind.UNSUSPEND: ("suspended",),
+    ActionKind.FLAG: ("flagged",),
+    ActionKind.UNFLAG: ("flagged",),
+    ActionKind.RESET: (*MEMORY_FIELDS, "leech", "buried_until"),
+}
+_DATETIME_FIELDS = {"due", "last_review", "buried_until"}
+# A flag changes nothing the scheduler reads, so the grade form shown with the card stays valid.
+_KEEPS_REVISION = {ActionKind.FLAG, ActionKind.UNFLAG}
+
+
+def _snapshot(state: ReviewState, fields: Iterable[str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name in fields:
+        value = getattr(state, name)
+        values[name] = value.isoformat() if isinstance(value, datetime) else value
+    return values
+
+
+def _restore(state: ReviewState, snapshot: dict[str, object]) -> None:
+    for name, value in snapshot.items():
+        setattr(state, name, datetime.fromisoformat(value) if name in _DATETIME_FIELDS and isinstance(value, str) else value)
+
+
+def _apply(user: User, state: ReviewState, kind: str, now: datetime) -> None:
+    if kind == ActionKind.BURY:
+        state.buried_until = scheduler.next_day_start(now, scheduler_settings(user))
+    elif kind == ActionKind.UNBURY:
+        state.buried_until = None
+    elif kind in {ActionKind.SUSPEND, ActionKind.UNSUSPEND}:
+        state.suspended = kind == ActionKind.SUSPEND
+    elif kind in {ActionKind.FLAG, ActionKind.UNFLAG}:
+        state.flagged = kind == ActionKind.FLAG
+    elif kind == ActionKind.RESET:
+        state.set_memory(scheduler.NEW)
+        # A missed question stays in the queue, due now, as enqueue_question put it there.
+        state.due = now if state.question_id else None
+        state.leech, state.buried_until = False, None
+    else:
+        raise ValueError(f"unknown action {kind!r}")
+
+
+def _act(user: User, states: Iterable[ReviewState], kind: str, now: datetime) -> list[ItemAction]:
+    """Apply ``kind`` to locked ``states`` and log one row per state it changed (one batch)."""
+    fields = ACTION_FIELDS[kind]
+    batch = uuid.uuid4()
+    changed, actions = [], []
+    for state in states:
+        before = _snapshot(state, fields)
+        _apply(user, state, kind, now)
+        after = _snapshot(state, fields)
+        if after == before:
+            continue
+        if kind not in _KEEPS_REVISION:
+            state.revision += 1
+        changed.append(state)
+        actions.append(ItemAction(user=user, review_state=state, kind=kind, batch=batch, acted_at=now, before=before, after=after))
+    ReviewState.objects.bulk_update(changed, [*fields, "revision"])
+    return ItemAction.objects.bulk_create(actions)
+
+
+def _act_on_one(user: User, kind: str, item_id: int, action: str, now: datetime) -> ReviewState:
+    state = _state_for_change(user, kind, item_id, now)
+    _act(user, [state], action, now)
+    return state
+
+
 @transaction.atomic
 def set_suspended(*, user: User, kind: str, item_id: int, suspended: bool, now: datetime) -> ReviewState:
-    state = _state_for_change(user, kind, item_id, now)
-    state.suspended = suspended
-    state.revision += 1
-    state.save(update_fields=["suspended", "revision"])
-    return state
+    return _act_on_one(user, kind, item_id, ActionKind.SUSPEND if suspended else ActionKind.UNSUSPEND, now)
 
 
 @transaction.atomic
 def bury(*, user: User, kind: str, item_id: int, now: datetime) -> ReviewState:
     """Hide the item until the next study day starts (4 a.m. in the learner's time zone)."""
-    state = _state_for_change(user, kind, item_id, now)
-    state.buried_until = scheduler.next_day_start(now, scheduler_settings(user))
-    state.revision += 1
-    state.save(update_fields=["buried_until", "revision"])
-    return state
+    return _act_on_one(user, kind, item_id, ActionKind.BURY, now)
 
 
 @transaction.atomic
 def set_flag(*, user: User, kind: str, item_id: int, flagged: bool, now: datetime) -> ReviewState:
-    state = _state_for_change(user, kind, item_id, now)
-    state.flagged = flagged
-    state.save(update_fields=["flagged"])
-    return state
+    return _act_on_one(user, kind, item_id, ActionKind.FLAG if flagged else ActionKind.UNFLAG, now)
+
+
+BULK_ACTIONS = (ActionKind.UNSUSPEND, ActionKind.UNFLAG, ActionKind.UNBURY, ActionKind.RESET)
+
+
+@transaction.atomic
+def bulk_change(*, user: User, state_ids: Iterable[int], kind: str, now: datetime) -> int:
+    """The card browser's bulk actions on the learner's own states (ids of anyone else's are
+    ignored): one batch, taken back by one undo. Returns how many items changed."""
+    if kind not in BULK_ACTIONS:
+        raise ValueError(f"{kind!r} is not a bulk action")
+    states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, pk__in=list(state_ids)).order_by("pk")
+    return len(_act(user, states, kind, now))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Undone:
+    """What an undo took back: a review, or an action (``kind``) on ``count`` items."""
+
+    kind: str  # "review" or an ActionKind
+    count: int
+
+
+@transaction.atomic
+def undo_last_change(*, user: User, now: datetime) -> Undone | None:
+    """Undo (U): take back the learner's latest review or action (a whole batch) that still counts;
+    None when there is nothing to undo. Nothing is deleted or rewritten: an undo appends an
+    UndoneReview or UndoneActions. An item changed since (another tab) keeps its newer state."""
+    review = ReviewLog.objects.filter(user=user, undo__isnull=True).order_by("-reviewed_at", "-pk").values_list("reviewed_at").first()
+    action = ItemAction.objects.filter(user=user, undo__isnull=True).order_by("-acted_at", "-pk").first()
+    if action is not None and (review is None or action.acted_at >= review[0]):
+        return _undo_batch(user, action, now)
+    if review is not None and undo_last_review(user=user, now=now) is not None:
+        return Undone(kind="review", count=1)
+    return None
+
+
+def _undo_batch(user: User, latest: ItemAction, now: datetime) -> Undone:
+    actions = list(ItemAction.objects.filter(user=user, batch=latest.batch, undo__isnull=True).order_by("-pk"))
+    states = ReviewState.objects.select_for_update(of=("self",)).in_bulk([a.review_state_id for a in actions])
+    restored = []
+    for action in actions:
+        state = states[action.review_state_id]
+        if _snapshot(state, action.after) == action.after:
+            _restore(state, action.before)
+            if action.kind not in _KEEPS_REVISION:
+                state.revision += 1
+            restored.append(state)
+    ReviewState.objects.bulk_update(restored, [*ACTION_FIELDS[latest.kind], "revision"])
+    UndoneAction.objects.bulk_create([UndoneAction(action=a, undone_at=now) for a in actions])
+    return Undone(kind=latest.kind, count=len(restored))
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ every query starts from ``request.user``: a learner only ever sees and changes t
 from datetime import UTC, datetime
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,8 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Course, Topic
 from studyapp.core.htmx import is_fragment_request, template_for
 
-from . import queue, reports, services
-from .forms import GradeForm, ReviewSettingsForm
+from . import browser, queue, reports, services
+from .forms import BULK_CHOICES, BulkForm, CardFilterForm, GradeForm, ReviewSettingsForm
 
 
 def _topic(slug: str | None) -> Topic | None:
@@ -50,6 +51,9 @@ def study_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _render_review(request: AuthenticatedHttpRequest, topic: Topic | None, *, show: bool, shown: str | None = None) -> HttpResponse:
     now = timezone.now()
     context = reports.review_screen(request.user, now=now, topic=topic, show=show, shown_at=_shown_at(shown, now) or now)
+    # Where the card actions come back to: the review screen itself, never the URL this fragment
+    # answered (after an action that is the action's POST-only URL).
+    context["review_url"] = _review_url(topic)
     return render(request, template_for(request, "srs/review.html", "card"), context)
 
 
@@ -87,10 +91,13 @@ def grade(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def undo(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Take back the last review and show that card again."""
+    """Take back the last review (and show that card again) or the last bury, suspend or flag."""
     topic = _topic(request.POST.get("topic"))
-    if services.undo_last_review(user=request.user, now=timezone.now()) is None:
-        messages.info(request, "There is no review to undo.")
+    undone = services.undo_last_change(user=request.user, now=timezone.now())
+    if undone is None:
+        messages.info(request, "There is nothing to undo.")
+    elif undone.kind != "review":
+        messages.success(request, UNDO_MESSAGES[undone.kind] if undone.count else "Nothing to undo: those cards changed since.")
     if is_fragment_request(request):
         return _render_review(request, topic, show=False)
     return redirect(_review_url(topic))
@@ -112,6 +119,17 @@ ACTION_MESSAGES = {
 }
 
 
+UNDO_MESSAGES = {
+    "suspend": "Undone: unsuspended again.",
+    "unsuspend": "Undone: suspended again.",
+    "bury": "Undone: no longer buried.",
+    "unbury": "Undone: buried again.",
+    "flag": "Undone: flag removed.",
+    "unflag": "Undone: flagged again.",
+    "reset": "Undone: the cards' progress is back.",
+}
+
+
 @require_POST
 def item_action(request: AuthenticatedHttpRequest, kind: str, item_id: int, action: str) -> HttpResponse:
     """Suspend, unsuspend, bury, flag or unflag one of the learner's items."""
@@ -128,6 +146,47 @@ def item_action(request: AuthenticatedHttpRequest, kind: str, item_id: int, acti
     if is_fragment_request(request) and next_url.startswith(reverse("srs:review")):
         return _render_review(request, _topic(request.POST.get("topic")), show=False)
     return redirect(next_url)
+
+
+def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: BulkForm | None = None) -> HttpResponse:
+    """The card browser for filters ``data`` (the GET query, or the bulk form's hidden copy of it)."""
+    topics = list(Topic.objects.live().order_by("course", "position"))
+    form = CardFilterForm(data, topics=topics)
+    context: dict[str, object] = {"form": form, "bulk": bulk, "bulk_actions": BULK_CHOICES}
+    if form.is_valid():
+        now = timezone.now()
+        items = browser.browse(request.user, form.filters(), now=now)
+        page = Paginator(items, browser.PAGE_SIZE).get_page(data.get("page"))
+        context |= {"page": page, "rows": browser.rows(page, now=now), "query": form.query_string(), "kept": form.pairs()}
+    return render(request, template_for(request, "srs/cards.html", "cards"), context)
+
+
+@require_GET
+@cache_control(private=True)
+@vary_on_headers("HX-Request")
+def cards(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The card browser: the learner's items in the queue, searched and filtered (htmx: the list)."""
+    return _render_cards(request, request.GET)
+
+
+@require_POST
+def cards_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Unsuspend, unflag, unbury or reset the ticked items (the learner's own only); then the list
+    again with the same filters. One batch: Undo on the review screen takes it back."""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        return _render_cards(request, request.POST, bulk=form)
+    action = form.cleaned_data["action"]
+    changed = services.bulk_change(user=request.user, state_ids=form.cleaned_data["ids"], kind=action, now=timezone.now())
+    label = dict(BULK_CHOICES)[action]
+    messages.success(request, f"{label}: {changed} item{'s' if changed != 1 else ''} changed. Undo (U on the review screen) takes it back.")
+    if is_fragment_request(request):
+        return _render_cards(request, request.POST)
+    filters = CardFilterForm(request.POST, topics=list(Topic.objects.live()))
+    query = filters.query_string() if filters.is_valid() else ""
+    page = request.POST.get("page", "")
+    params = "&".join(part for part in (query, f"page={page}" if page.isdigit() else "") if part)
+    return redirect(f"{reverse('srs:cards')}?{params}" if params else reverse("srs:cards"))
 
 
 @require_GET

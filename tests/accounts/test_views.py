@@ -46,9 +46,20 @@ def test_login_and_logout(client):
     response = client.post("/accounts/login/", {"username": "grace", "password": PASSWORD})
     assertRedirects(response, "/")
     assertContains(client.get("/"), "Log out")
-    assert client.get("/accounts/logout/").status_code == 405  # logging out takes a POST (CSRF-protected)
+    assert client.get("/accounts/logout/").status_code == 200  # a page with a button: logging out takes a POST (CSRF-protected)
     assertRedirects(client.post("/accounts/logout/"), "/")
     assertContains(client.get("/"), "Sign up")
+
+
+def test_logout_by_address_shows_a_button_and_then_says_so(client):
+    user = UserFactory(username="grace")
+    client.force_login(user)
+    page = client.get("/accounts/logout/")
+    assertContains(page, '<form method="post" action="/accounts/logout/"')
+    assertContains(page, "Log out</button>")
+    assert "no-cache" in page["Cache-Control"]
+    assertContains(client.post("/accounts/logout/", follow=True), "You are logged out.")
+    assertContains(client.get("/accounts/logout/"), "You are not logged in")
 
 
 def test_wrong_password_is_a_form_error(client):
@@ -114,3 +125,30 @@ def test_time_zone_is_used_for_the_signed_in_user(client):
     request.user = UserFactory.build(time_zone="America/Lima")
     UserTimezoneMiddleware(view)(request)
     assert seen["tz"] == "America/Lima"
+
+
+def _reset_link(user, *, token=None) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return f"/accounts/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/{token or default_token_generator.make_token(user)}/"
+
+
+def test_reset_confirm_tells_an_expired_link_from_an_invalid_one(client, settings):
+    from datetime import timedelta
+
+    from django.contrib.auth.tokens import default_token_generator
+
+    user = UserFactory(username="grace")
+    two_days_ago = default_token_generator._num_seconds(default_token_generator._now() - timedelta(days=2))
+    expired = default_token_generator._make_token_with_timestamp(user, two_days_ago, default_token_generator.secret)
+    settings.PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+    response = client.get(_reset_link(user, token=expired))
+    assertContains(response, "This link has expired")
+    assertContains(response, "valid for 1\xa0day")  # timeuntil() joins with a no-break space
+    response = client.get(_reset_link(user, token="abc-0123456789abcdef"))
+    assertContains(response, "This link is not valid")
+    assertContains(response, "already used")
+    response = client.get(_reset_link(user), follow=True)  # a good link still works
+    assertContains(response, "Set password")

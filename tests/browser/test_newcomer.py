@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import WatchedPage, axe_violations, screenshot
+from .conftest import SHOTS, WatchedPage, axe_violations, screenshot
 
 
 def check_page(page: WatchedPage, name: str) -> None:
@@ -84,3 +84,106 @@ def test_phone_layout_has_no_horizontal_scroll(live_server, course, browser):
         assert overflow <= 0, (path, overflow)
     screenshot(page, "08-phone-note")
     context.close()
+
+
+def test_header_search_box_shows_results_as_you_type(live_server, course, page: WatchedPage):
+    page.goto(live_server.url + "/quiz/")
+    box = page.get_by_role("searchbox", name="Search the course")
+    box.press_sequentially("lamda", delay=30)
+    expect(page.locator("#header-results")).to_contain_text("Did you mean lambda?")
+    box.fill("")
+    box.press_sequentially("lambda pricing", delay=30)
+    results = page.locator("#header-results")
+    expect(results.get_by_role("link", name=re.compile("AWS Lambda pricing calculator"))).to_be_visible()
+    expect(results.get_by_role("link", name=re.compile("All results for"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/quiz/$"))  # the page stays where it was
+    check_page(page, "40-header-search")
+    results.get_by_role("link", name=re.compile("All results for")).click()
+    expect(page).to_have_url(re.compile(r"/search/\?q=lambda(\+|%20)pricing"))
+    expect(page.get_by_role("link", name="AWS Lambda \u203a Pricing")).to_have_attribute("href", "/courses/compute/lambda/#pricing")
+    page.goto(live_server.url + "/search/?q=ECS+vs+lamda")
+    expect(page.locator(".suggestion")).to_contain_text("Did you mean ecs lambda?")
+    check_page(page, "44-search-did-you-mean")
+
+
+def test_logout_by_address_asks_then_says_so(live_server, course, page: WatchedPage):
+    from tests.factories import UserFactory
+
+    UserFactory(username="leaver")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("leaver")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/accounts/logout/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log out")
+    check_page(page, "41-logout")
+    page.get_by_role("main").get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("status")).to_contain_text("You are logged out.")
+
+
+def test_a_note_counts_as_read_when_its_end_comes_into_view(live_server, course, page: WatchedPage):
+    from studyapp.content.models import NoteRead
+    from tests.factories import UserFactory
+
+    UserFactory(username="reader")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/courses/compute/lambda/")
+    expect(page.get_by_role("button", name="Mark as read")).to_be_attached()
+    assert not NoteRead.objects.exists()  # opening it is not reading it
+    page.locator(".note-footer").scroll_into_view_if_needed()
+    expect(page.get_by_text("You have read this note.")).to_be_visible()
+    assert NoteRead.objects.count() == 1
+    assert axe_violations(page) == []
+
+
+def test_on_a_phone_a_note_opens_on_its_title_and_first_paragraph_and_the_calendar_scrolls(live_server, course, browser):
+    from tests.factories import UserFactory
+
+    UserFactory(username="phone")
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/courses/compute/fargate/")
+    first = page.locator(".note-body > p").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + 120 <= 740, box  # its first lines on the first screen
+    expect(page.locator(".toc-compact")).not_to_have_attribute("open", "")
+    expect(page.locator(".toc-wide")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "42-phone-note-first-screen.png"))  # the first screen only
+    assert axe_violations(page) == []
+    page.locator(".toc-compact summary").click()
+    expect(page.locator(".toc-compact").get_by_role("link").first).to_be_visible()
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("phone")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/study/stats/")
+    wrap = page.locator(".heatmap-wrap")
+    right = wrap.evaluate("el => el.getBoundingClientRect().right")
+    assert right <= 375, right  # the calendar's box stays on the screen and scrolls inside it when wider
+    assert wrap.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    empty = wrap.locator(".chart-empty")  # a new learner: the empty calendar says so where it can be read
+    box = empty.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    screenshot(page, "43-phone-stats")
+    context.close()
+
+
+def test_sign_up_defaults_to_the_browsers_time_zone(live_server, course, browser):
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/accounts/signup/")
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    assert page.locator("#id_time_zone optgroup[label='Asia'] option[value='Asia/Tokyo']").count() == 1
+    assert axe_violations(page) == [] and errors == []  # the script runs under the CSP
+    context.close()
+
+
+def test_without_javascript_sign_up_keeps_utc(live_server, course, no_js_page: WatchedPage):
+    no_js_page.goto(live_server.url + "/accounts/signup/")
+    expect(no_js_page.get_by_label("Time zone")).to_have_value("UTC")

@@ -164,3 +164,36 @@ def test_summary_is_the_first_real_paragraph():
 def test_a_file_name_that_is_not_a_slug_is_a_problem():
     _, problems = parse_note(note_text("Body.\n"), path="03-more.functions.md", topics=TOPICS)
     assert [p.line for p in problems] == [1] and "note address" in problems[0].message
+
+
+def _keyed_first(note) -> list[bool]:
+    """For each "check yourself" question of a parsed note: is the first option shown a right one?"""
+    import re
+
+    reviews = re.findall(r'<ol class="question-review" type="A">(.*?)</ol>', note.body_html, re.S)
+    return [review.startswith('<li class="is-correct">') for review in reviews]
+
+
+def test_check_yourself_options_are_shuffled_stably_per_question():
+    from studyapp.content.loader import load
+
+    course = load(Path(__file__).resolve().parents[2] / "content").courses[0]
+    choice_questions = [q for note in course.notes for q in note.questions if q.kind != "truefalse"]
+    keyed_first = [first for note in course.notes for first in _keyed_first(note)]
+    assert len(keyed_first) == sum(len(note.questions) for note in course.notes)
+    assert sum(keyed_first) < 0.5 * len(choice_questions), "the right answer is no longer always listed first"
+    again = load(Path(__file__).resolve().parents[2] / "content").courses[0]
+    assert [n.body_html for n in again.notes] == [n.body_html for n in course.notes]  # stable from one load to the next
+
+
+def test_shuffling_leaves_the_stored_question_content_in_written_order():
+    note, _ = parse_note((GOLDEN / "edge-cases.md").read_text(), path="edge-cases.md", topics=TOPICS)
+    assert [o.text for o in note.questions[0].content.choices] == ["a = b", "a -> b", "a : b", "a # b"]
+
+
+def test_a_question_is_searched_by_its_stem_not_its_options():
+    note, _ = parse_note((FIXTURE / "01-containers.md").read_text(), path="01-containers.md", topics=TOPICS)
+    for question in note.questions:
+        assert question.text.startswith(question.content.stem.split()[0])
+        for choice in question.content.choices:
+            assert choice.text not in question.text or choice.text in question.content.stem

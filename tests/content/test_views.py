@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertNotContains, assertTemplateNotUsed, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ def test_course_home_lists_topics_in_order_with_summaries(client, demo_course):
 def test_course_home_shows_progress_once_logged_in(client, demo_course):
     user = UserFactory()
     client.force_login(user)
-    client.get("/courses/demo/functions/")
+    client.post("/courses/demo/functions/read/")  # reaching its end or "Mark as read" counts, not opening it
     response = client.get(reverse("content:course", args=["demo"]))
     assertContains(response, "1 of 2 notes read")
     assertContains(response, "0 of 1 note read")
@@ -50,7 +50,7 @@ def test_course_home_lazy_loads_the_learners_panels_with_a_link_twin(client, dem
 
 def test_course_home_has_no_panels_for_a_visitor(client, demo_course):
     body = client.get("/courses/demo/").content.decode()
-    assert "/panels/" not in body and "hx-trigger" not in body
+    assert "/panels/" not in body and "revealed" not in body  # no lazy panel (the header search box has an hx-trigger of its own)
 
 
 def test_course_home_reads_only_the_outline_for_a_learner(client, demo_course, django_assert_max_num_queries):
@@ -145,10 +145,10 @@ def test_search_pages_through_results_with_and_without_htmx(client, demo_course,
     from studyapp.content import search
 
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
-    first = client.get("/search/", {"q": "fargate"})
+    first = client.get("/search/", {"q": "containers"})  # questions are found by their stems: "fargate" has 3 hits now
     assertContains(first, "2+ results")
-    assertContains(first, 'href="?q=fargate&amp;page=2"')
-    second = client.get("/search/", {"q": "fargate", "page": "2"}, headers=HX)
+    assertContains(first, 'href="?q=containers&amp;page=2"')
+    second = client.get("/search/", {"q": "containers", "page": "2"}, headers=HX)
     assertContains(second, "Results 3–4")
     assertContains(second, 'rel="prev"')
     assert "<html" not in second.content.decode()
@@ -206,3 +206,74 @@ def test_removed_course_is_retired_and_hidden(client, demo_course, demo_root):
     sync_content(load(demo_root), now=NOW)
     assert client.get("/courses/other/containers/").status_code == 404
     assertContains(client.get("/"), "Boxes for software.")  # one course again: its home
+
+
+def test_breadcrumbs_do_not_repeat_a_note_titled_like_its_topic(client, demo_course):
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', client.get("/courses/demo/functions/").content.decode(), re.S).group(0)
+    assert crumbs.count("Functions") == 1 and 'aria-current="page">Functions<' in crumbs
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', client.get("/courses/demo/containers/").content.decode(), re.S).group(0)
+    assert "Containers</" in crumbs and "Containers in brief" in crumbs  # a different topic title stays
+
+
+def test_exam_domains_are_tagged_in_the_exams_order(client, demo_course):
+    body = client.get("/courses/demo/containers/").content.decode()  # written as [domain-3, domain-1]
+    assert body.index("Domain 1: Cloud Concepts") < body.index("Domain 3: Cloud Technology and Services")
+
+
+def test_search_says_when_it_ranks_by_any_word_and_suggests_a_spelling(client, demo_course):
+    response = client.get("/search/", {"q": "fargate zebra"})
+    assertContains(response, "No result has every word")
+    response = client.get("/search/", {"q": "contaners"}, headers=HX)
+    assertContains(response, 'Did you mean <a href="?q=containers"')
+    assertContains(client.get("/search/", {"q": "pricing"}), "Section · Functions")
+    assertContains(client.get("/search/", {"q": "pricing"}), "Pricing calculator")
+
+
+def test_header_search_box_shows_results_as_you_type_with_a_form_twin(client, demo_course):
+    page = client.get("/courses/demo/").content.decode()
+    box = re.search(r'<form class="header-search".*?</form>', page, re.S).group(0)
+    assert 'action="/search/"' in box and 'hx-get="/search/"' in box and 'hx-target="#header-results"' in box
+    assert 'id="header-results"' in page
+    quick = client.get("/search/", {"q": "fargate", "quick": "1"}, headers={**HX, "HX-Target": "header-results"})
+    assertTemplateUsed(quick, "quick")  # Django names a rendered partial by its own name
+    assertContains(quick, 'href="/courses/demo/containers/"')
+    assertContains(quick, 'href="/search/?q=fargate"')  # all results, on the search page
+    assert "<html" not in quick.content.decode()
+    assert client.get("/search/", {"q": "fargate", "quick": "1"}).templates[0].name == "content/search.html"  # no JS: the page
+
+
+def test_opening_a_note_does_not_count_it_as_read(client, demo_course):
+    from studyapp.content.models import NoteRead
+
+    client.force_login(UserFactory())
+    page = client.get("/courses/demo/functions/")
+    assert not NoteRead.objects.exists()
+    form = re.search(r'<form id="note-read".*?</form>', page.content.decode(), re.S).group(0)
+    assert 'action="/courses/demo/functions/read/"' in form and 'hx-post="/courses/demo/functions/read/"' in form
+    assert 'hx-trigger="submit, intersect once"' in form  # the note's end coming into view posts it
+    assert "Mark as read</button>" in form
+
+
+def test_mark_as_read_with_and_without_htmx(client, demo_course):
+    from studyapp.content.models import NoteRead
+
+    client.force_login(UserFactory())
+    response = client.post("/courses/demo/functions/read/")
+    assertRedirects(response, "/courses/demo/functions/#note-read", fetch_redirect_response=False)
+    assert NoteRead.objects.count() == 1
+    assertContains(client.get("/courses/demo/functions/"), "You have read this note")
+    fragment = client.post("/courses/demo/more-functions/read/", headers=HX)
+    assertTemplateUsed(fragment, "note-read")
+    assertContains(fragment, "You have read this note")
+    assert "<html" not in fragment.content.decode()
+    assert NoteRead.objects.count() == 2
+    client.post("/courses/demo/more-functions/read/", headers=HX)
+    assert NoteRead.objects.count() == 2  # once per note
+
+
+def test_mark_as_read_needs_a_post_an_account_and_a_live_note(client, demo_course):
+    assert client.post("/courses/demo/functions/read/").status_code == 302  # to log in
+    assert "Mark as read" not in client.get("/courses/demo/functions/").content.decode()
+    client.force_login(UserFactory())
+    assert client.get("/courses/demo/functions/read/").status_code == 405
+    assert client.post("/courses/demo/nowhere/read/").status_code == 404

@@ -705,3 +705,25 @@ def test_numerical_interval_is_exact(value, tolerance, number):
     within = abs(Fraction(number) - Fraction(value)) <= Fraction(tolerance)
     assert grade(content, number, policy=AON).correct is within
     assert grade(content, str(number), policy=AON).correct is within
+
+
+@pytest.mark.parametrize("seed", ["fargate-what", "lambda-limits", 7, 12345])
+def test_stable_order_is_a_permutation_that_repeats_for_the_same_seed(seed):
+    content = QuestionContent(
+        kind=Kind.MULTIPLE,
+        stem="Pick two",
+        choices=choices(("a", "0.5"), ("b", "0.5"), ("c", "-1"), ("d", "-1"), ("e", "-1")),
+    )
+    order = content.stable_order(seed)
+    assert sorted(order) == [0, 1, 2, 3, 4]
+    assert content.stable_order(seed) == order
+    assert content.stable_order(str(seed)) == order  # an id and its text give the same order
+
+
+def test_stable_order_differs_between_questions_and_keeps_true_false_in_place():
+    content = QuestionContent(kind=Kind.SINGLE, stem="?", choices=choices(("a", "1"), ("b", "0"), ("c", "0"), ("d", "0")))
+    orders = [content.stable_order(f"q-{n}") for n in range(40)]
+    assert len(set(orders)) > 10
+    assert sum(order[0] == 0 for order in orders) < 20
+    true_false = QuestionContent(kind=Kind.TRUEFALSE, stem="?", choices=choices(("True", "0"), ("False", "1")))
+    assert all(true_false.stable_order(f"q-{n}") == (0, 1) for n in range(10))

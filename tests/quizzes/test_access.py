@@ -20,6 +20,7 @@ ATTEMPT_URLS = {
     "flag": ("/quiz/attempts/{id}/1/flag/", ["POST"]),
     "results": ("/quiz/attempts/{id}/results/", ["GET"]),
     "retry": ("/quiz/attempts/{id}/retry/", ["POST"]),
+    "abandon": ("/quiz/attempts/{id}/abandon/", ["GET", "POST"]),
     "mock_question": ("/quiz/mock/{id}/1/", ["GET", "POST"]),
     "mock_review": ("/quiz/mock/{id}/review/", ["GET"]),
     "mock_submit": ("/quiz/mock/{id}/submit/", ["POST"]),

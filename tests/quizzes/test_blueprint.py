@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from studyapp.quizzes.blueprint import BankItem, Blueprint, draw, shuffle_options, targets
+from studyapp.quizzes.blueprint import BankItem, Blueprint, draw, planned_counts, shuffle_options, targets
 
 DEFAULT_TARGETS = {"domain-1": 16, "domain-2": 19, "domain-3": 22, "domain-4": 8}
 INELIGIBLE = [("single", 3), ("single", 5), ("multiple", 4), ("multiple", 3), ("truefalse", 2)]
@@ -185,3 +185,32 @@ def test_draw_from_a_10000_question_bank():
     result = draw(bank, Blueprint(), rng=random.Random(2026))
     assert len(result.items) == len(set(result.items)) == 65
     assert result.counts == DEFAULT_TARGETS == domains_of(bank, result.items) and result.shortfall == {}
+
+
+# --- what the start page states (issue 11) ---------------------------------------------------
+
+
+def test_planned_counts_cap_a_short_domain_and_share_its_seats_by_weight():
+    bank = make_bank({"domain-1": 40, "domain-2": 11, "domain-3": 40, "domain-4": 40}, ineligible_per_domain=5)
+    assert planned_counts(bank, Blueprint()) == {"domain-1": 19, "domain-2": 11, "domain-3": 26, "domain-4": 9}
+
+
+@pytest.mark.parametrize(
+    ("per_domain", "expected"),
+    [
+        ({f"domain-{d}": 40 for d in range(1, 5)}, DEFAULT_TARGETS),  # a full bank: the exam's own counts
+        ({"domain-1": 7, "domain-2": 7, "domain-3": 80, "domain-4": 6}, {"domain-1": 7, "domain-2": 7, "domain-3": 45, "domain-4": 6}),
+        ({"domain-1": 3, "domain-3": 2}, {"domain-1": 3, "domain-2": 0, "domain-3": 2, "domain-4": 0}),  # too small: all of it
+        ({}, {"domain-1": 0, "domain-2": 0, "domain-3": 0, "domain-4": 0}),
+    ],
+)
+def test_planned_counts_table(per_domain, expected):
+    assert planned_counts(make_bank(per_domain, ineligible_per_domain=4), Blueprint()) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_planned_counts_are_what_the_draw_draws(seed):
+    rng = random.Random(seed)
+    bank = make_bank({f"domain-{d}": rng.randint(0, 30) for d in range(1, 5)}, ineligible_per_domain=rng.randint(0, 5))
+    blueprint = Blueprint(total=rng.randint(0, 80))
+    assert planned_counts(bank, blueprint) == draw(bank, blueprint, rng=random.Random(seed)).counts

@@ -1,6 +1,7 @@
 """The timed mock exam: drawn by the blueprint, autosaved, decided by the server's clock."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -255,3 +256,213 @@ def test_a_double_click_on_start_makes_one_mock(learner, demo_course):
 @pytest.mark.parametrize("url", ["/quiz/attempts/999999999999999999999/1/", "/quiz/mock/99999999999999999999999/1/"])
 def test_huge_ids_are_404_not_500(signed_in, url):
     assert signed_in.get(url).status_code == 404
+
+
+# --- issue 11 ------------------------------------------------------------------------------
+
+
+def _started(client) -> tuple[Attempt, str]:
+    url = client.post("/quiz/mock/").url
+    return Attempt.objects.get(), url
+
+
+@pytest.mark.parametrize(
+    ("go", "lands_on"),
+    [("flag", "/quiz/mock/{id}/1/"), ("2", "/quiz/mock/{id}/2/"), ("review", "/quiz/mock/{id}/review/"), ("next", "/quiz/mock/{id}/2/")],
+)
+def test_every_control_of_a_mock_question_saves_the_answer_before_going_on(signed_in, go, lands_on):
+    attempt, url = _started(signed_in)
+    response = signed_in.post(url, {"option": "0", "go": go})
+    assertRedirects(response, lands_on.format(id=attempt.pk), fetch_redirect_response=False)
+    slot = attempt.slots.get(position=1)
+    assert slot.answered_at is not None
+    assert slot.flagged is (go == "flag")
+
+
+def test_flag_map_and_review_are_buttons_of_the_question_form(signed_in):
+    attempt, url = _started(signed_in)
+    page = signed_in.get(url).content.decode()
+    assert 'id="mock-form"' in page
+    for go in ["flag", "review", "1", "2"]:
+        assert re.search(rf'<button[^>]*form="mock-form"[^>]*name="go" value="{go}"', page), go
+    assert f'href="/quiz/mock/{attempt.pk}/2/"' not in page  # no plain link leaves the question unsaved
+
+
+def test_flagging_twice_without_javascript_removes_the_flag(signed_in):
+    attempt, url = _started(signed_in)
+    signed_in.post(url, {"go": "flag"})
+    signed_in.post(url, {"go": "flag"})
+    assert not attempt.slots.get(position=1).flagged
+
+
+@pytest.mark.parametrize("go", ["0", "99", "x" * 30])
+def test_a_forged_destination_stays_on_the_question(signed_in, go):
+    _, url = _started(signed_in)
+    assertRedirects(signed_in.post(url, {"option": "0", "go": go}), url, fetch_redirect_response=False)
+
+
+@pytest.fixture
+def submitted(learner, mock):
+    first = mock.slots.get(position=1)
+    services.save_answer(user=learner, attempt_id=mock.pk, position=1, shown=right(first), now=NOW)
+    services.submit_mock(user=learner, attempt_id=mock.pk, now=NOW + timedelta(seconds=62.241460))
+    return mock
+
+
+def test_a_submitted_mocks_questions_are_its_review_not_practice(signed_in, submitted):
+    page = signed_in.get(f"/quiz/attempts/{submitted.pk}/1/")
+    text = page.content.decode()
+    assertContains(page, "Mock exam review")
+    assertContains(page, f'href="/quiz/attempts/{submitted.pk}/results/"')
+    for practice in ["\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} Practice", "Flag for later", "checks the answer", "<progress"]:
+        assert practice not in text, practice
+    assertContains(page, "Correct.")
+
+
+def test_an_unanswered_question_of_a_submitted_mock_shows_the_right_answer_not_a_form(signed_in, submitted):
+    page = signed_in.get(f"/quiz/attempts/{submitted.pk}/2/")
+    assertContains(page, "Not answered.")
+    assertContains(page, "Right:")
+    assert 'name="option"' not in page.content.decode()
+
+
+def test_results_state_the_time_used_in_minutes_and_seconds(signed_in, submitted):
+    assertContains(signed_in.get(f"/quiz/attempts/{submitted.pk}/results/"), "Time used: 1 min 2 s.")
+
+
+def test_the_start_page_states_what_this_bank_will_really_draw(signed_in):
+    from studyapp.content.parsing.types import DOMAINS
+
+    page = signed_in.get("/quiz/mock/").content.decode()
+    stated = {code: int(n) for code, n in re.findall(r'<tr data-domain="([\w-]+)">.*?<td class="drawn">(\d+)</td>', page)}
+    signed_in.post("/quiz/mock/")
+    drawn = Attempt.objects.get().options["counts"]
+    assert stated == drawn and set(stated) == set(DOMAINS)
+    assert "16" in page and "fewer questions than the exam" in page  # the exam's own counts, and why they differ
+
+
+def test_a_save_from_a_tab_left_open_after_submitting_says_so_with_a_link_to_the_results(signed_in):
+    attempt, url = _started(signed_in)
+    signed_in.post(f"/quiz/mock/{attempt.pk}/submit/")
+    response = signed_in.post(url, {"option": "0"}, headers=HX)
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#mock-closed" and "mock-closed" in response["HX-Trigger"]
+    assertContains(response, "This exam was submitted in another tab", status_code=409)
+    assertContains(response, f'href="/quiz/attempts/{attempt.pk}/results/"', status_code=409)
+    plain = signed_in.post(url, {"option": "0", "go": "next"})
+    assertRedirects(plain, f"/quiz/attempts/{attempt.pk}/results/", fetch_redirect_response=False)
+    assert [str(m) for m in plain.wsgi_request._messages] == ["This exam was submitted in another tab."]
+
+
+def test_an_autosave_updates_the_answered_count_and_the_map_out_of_band(signed_in):
+    _, url = _started(signed_in)
+    saved = signed_in.post(url, {"option": "0"}, headers=HX).content.decode()
+    assert '<p id="mock-answered" class="mock-answered" hx-swap-oob="true">1 of 2 answered</p>' in saved
+    assert re.search(r'<li id="map-1" hx-swap-oob="true"><button[^>]*class="map-button is-answered is-current"', saved)
+    flagged = signed_in.post(url, {"option": "0", "go": "flag"}, headers=HX).content.decode()
+    assert flagged.startswith('<button id="flag"') and "remove flag" in flagged
+    assert re.search(r'<li id="map-1" hx-swap-oob="true"><button[^>]*class="map-button is-answered is-flagged is-current"', flagged)
+
+
+def test_the_question_map_has_a_legend(signed_in):
+    _, url = _started(signed_in)
+    page = signed_in.get(url)
+    for key in ["Answered", "Not answered", "Flagged", "This question"]:
+        assertContains(page, f'aria-hidden="true"></span> {key}</li>')
+
+
+def test_unanswered_questions_count_as_missed_when_practising_the_missed_ones(signed_in, submitted):
+    results = signed_in.get(f"/quiz/attempts/{submitted.pk}/results/")
+    assertContains(results, "Practise the ones I missed")
+    assertContains(results, "1 not answered")
+    retry = signed_in.post(f"/quiz/attempts/{submitted.pk}/retry/")
+    again = Attempt.objects.exclude(pk=submitted.pk).get()
+    assertRedirects(retry, again.get_absolute_url(), fetch_redirect_response=False)
+    assert list(again.slots.values_list("question_id", flat=True)) == [submitted.slots.get(position=2).question_id]
+
+
+def test_an_exam_under_way_can_be_abandoned_after_a_confirmation(signed_in, learner):
+    attempt, url = _started(signed_in)
+    confirm = signed_in.get(f"/quiz/attempts/{attempt.pk}/abandon/")
+    assertContains(confirm, "Abandon this mock exam?")
+    assertContains(confirm, f'action="/quiz/attempts/{attempt.pk}/abandon/"')
+    assert Attempt.objects.filter(pk=attempt.pk).exists()  # a GET changes nothing
+    assertContains(signed_in.get(f"/quiz/mock/{attempt.pk}/review/"), f'href="/quiz/attempts/{attempt.pk}/abandon/"')
+    done = signed_in.post(f"/quiz/attempts/{attempt.pk}/abandon/")
+    assertRedirects(done, "/quiz/", fetch_redirect_response=False)
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    assert signed_in.get(url).status_code == 404
+    assertContains(signed_in.get("/quiz/mock/"), "Start the exam")  # a new one starts afresh
+
+
+def test_a_finished_attempt_cannot_be_abandoned(signed_in, submitted):
+    response = signed_in.post(f"/quiz/attempts/{submitted.pk}/abandon/")
+    assert response.status_code == 400 and "already finished" in response.content.decode()
+    assert Attempt.objects.filter(pk=submitted.pk).exists()
+
+
+# --- review mode: untimed, feedback after each question ----------------------------------------
+
+
+def _start_review(client) -> Attempt:
+    response = client.post("/quiz/mock/", {"mode": "review"})
+    attempt = Attempt.objects.get(quiz__key="mock-review")
+    assertRedirects(response, f"/quiz/attempts/{attempt.pk}/1/", fetch_redirect_response=False)
+    return attempt
+
+
+def test_the_start_page_offers_the_timed_mode_and_the_review_mode(signed_in):
+    page = signed_in.get("/quiz/mock/")
+    assertContains(page, "Start the exam")
+    assertContains(page, "Start review mode")
+    assertContains(page, 'name="mode" value="review"')
+
+
+def test_review_mode_is_an_untimed_mock_drawn_by_the_blueprint(signed_in, learner):
+    attempt = _start_review(signed_in)
+    quiz = attempt.quiz
+    assert quiz.time_limit is None and quiz.feedback == "immediate" and quiz.question_count == 65
+    assert attempt.deadline is None and attempt.slots.count() == 2  # the demo bank, all of it
+    assert attempt.options["counts"] == services.start_mock(user=UserFactory(), now=NOW, rng=random.Random(1)).options["counts"]
+    page = signed_in.get(f"/quiz/attempts/{attempt.pk}/1/")
+    assertContains(page, "Mock exam (review mode)")
+    assert "Time left" not in page.content.decode()
+    assert services.in_progress_mock(learner) is None  # the timed mode is not under way
+
+
+def test_review_mode_shows_the_feedback_after_each_answer_without_javascript(signed_in):
+    attempt = _start_review(signed_in)
+    url = f"/quiz/attempts/{attempt.pk}/1/"
+    assertRedirects(signed_in.post(url, {"option": "0"}), url, fetch_redirect_response=False)
+    feedback = signed_in.get(url).content.decode()
+    assert ("Correct." in feedback or "Not quite." in feedback) and "(your answer)" in feedback
+
+
+def test_review_mode_shows_the_feedback_after_each_answer_with_htmx(signed_in):
+    attempt = _start_review(signed_in)
+    response = signed_in.post(f"/quiz/attempts/{attempt.pk}/1/", {"option": "0"}, headers=HX)
+    assertTemplateUsed(response, "question")
+    assert "<html" not in response.content.decode() and "(your answer)" in response.content.decode()
+
+
+def test_starting_review_mode_again_resumes_it(signed_in):
+    first = _start_review(signed_in)
+    signed_in.post("/quiz/mock/", {"mode": "review"})
+    assert Attempt.objects.filter(quiz__key="mock-review").get() == first
+    assertContains(signed_in.get("/quiz/mock/"), "Resume review mode")
+
+
+def test_a_finished_review_mode_mock_has_a_scaled_score(signed_in):
+    attempt = _start_review(signed_in)
+    for slot in attempt.slots.all():
+        signed_in.post(f"/quiz/attempts/{attempt.pk}/{slot.position}/", {"option": "0"})
+    results = signed_in.get(f"/quiz/attempts/{attempt.pk}/results/")
+    assertContains(results, "Results: mock exam (review mode)")
+    assertContains(results, "of 1000 (700 passes)")
+    assertContains(signed_in.get("/quiz/"), "Mock exam (review mode)")
+
+
+@pytest.mark.parametrize("mode", ["", "timed", "x" * 40])
+def test_any_other_mode_starts_the_timed_exam(signed_in, mode):
+    url = signed_in.post("/quiz/mock/", {"mode": mode}).url
+    assert Attempt.objects.get().quiz.key == "mock" and url.startswith("/quiz/mock/")

@@ -24,7 +24,7 @@ def start(client) -> str:
     return response.url
 
 
-@pytest.mark.parametrize("url", ["/quiz/", "/quiz/practice/"])
+@pytest.mark.parametrize("url", ["/quiz/practice/"])
 def test_visitors_are_sent_to_log_in(client, url):
     assertRedirects(client.get(url), f"/accounts/login/?next={url}", fetch_redirect_response=False)
 
@@ -106,3 +106,39 @@ def test_quiz_home_lists_attempts(signed_in):
 def test_pricing_problems_are_a_practice_choice(signed_in):
     response = signed_in.post("/quiz/practice/", {"count": "5", "only": "all", "pricing_problems": "on"})
     assert response.status_code == 302 and response.url == "/pricing/problems/?of=5"
+
+
+# --- the public quizzes page (issue 11) --------------------------------------------------------
+
+
+def test_visitors_see_a_sample_question_on_the_quizzes_page(client, demo_course):
+    page = client.get("/quiz/")
+    assertContains(page, "Try a sample question")
+    assertContains(page, 'name="option"')
+    assertContains(page, 'href="/accounts/signup/')
+    assert "Your attempts" not in page.content.decode()
+    assert "private" in page["Cache-Control"]
+
+
+@pytest.mark.parametrize("option", ["0", "1", "2", "3"])
+def test_the_sample_question_checks_the_visitors_answer(client, demo_course, option):
+    page = client.get("/quiz/", {"option": option}).content.decode()
+    assert ("Correct." in page) != ("Not quite." in page)
+    assert "Right:" in page and "(your answer)" in page
+
+
+@pytest.mark.parametrize("option", ["9", "x", "-1", ""])
+def test_a_forged_sample_answer_is_a_friendly_message(client, demo_course, option):
+    assertContains(client.get("/quiz/", {"option": option}), "Choose one of the options")
+
+
+def test_the_pricing_problems_breadcrumb_opens_for_visitors(client, demo_course):
+    problems = client.get("/pricing/problems/", follow=True).content.decode()
+    crumb = re.search(r'class="study-scope"><a href="([^"]+)"', problems).group(1)
+    assert client.get(crumb).status_code == 200
+
+
+def test_signed_in_learners_see_their_attempts_not_the_sample(signed_in):
+    page = signed_in.get("/quiz/")
+    assertContains(page, "Your attempts")
+    assert "Try a sample question" not in page.content.decode()

@@ -69,6 +69,7 @@ def test_a_missed_question_is_studied_like_a_due_card(learner, question):
 
 
 def test_counts_and_summary(learner, cards):
+    ReviewSettings.objects.create(user=learner, bury_siblings=False)  # cards[1] is a cloze: keep its sibling new
     rate(learner, cards[0], 3)
     rate(learner, cards[1], 1)
     counts = queue.counts(learner, now=later(minutes=30))

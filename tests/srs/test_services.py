@@ -9,9 +9,10 @@ from django.db import close_old_connections, connection
 from studyapp.content.loader import load
 from studyapp.content.models import Card
 from studyapp.content.sync import sync_content
-from studyapp.srs import services
+from studyapp.srs import queue, services
 from studyapp.srs.models import ReviewLog, ReviewState, UndoneReview
 from tests.conftest import NOW
+from tests.factories import UserFactory
 
 from .conftest import later, rate
 
@@ -150,3 +151,147 @@ def test_two_tabs_rating_at_once_record_one_review(learner, cards):
     assert ReviewLog.objects.count() == 1
     state = ReviewState.objects.get()
     assert state.revision == 1 and state.reps == 1
+
+
+# Cloze siblings: the demo's "demo-registry" cloze makes two cards, demo-registry/c1 and /c2.
+TOMORROW_4AM = NOW.replace(hour=4) + timedelta(days=1)  # the learner is on UTC; days start at 4 a.m.
+
+
+@pytest.fixture
+def cloze(cards):
+    by_key = {card.source_key: card for card in cards}
+    return by_key["demo-registry/c1"], by_key["demo-registry/c2"]
+
+
+@pytest.mark.parametrize(
+    ("key", "prefix"), [("demo-registry/c1", "demo-registry/"), ("demo-registry/c12", "demo-registry/"), ("demo-image", None)]
+)
+def test_siblings_are_the_cards_of_one_cloze(key, prefix):
+    assert services.sibling_prefix(key) == prefix
+
+
+def test_reviewing_one_cloze_card_buries_its_new_sibling_until_the_next_study_day(learner, cloze):
+    c1, c2 = cloze
+    rate(learner, c1, 3)
+    sibling = ReviewState.objects.get(user=learner, card=c2)
+    assert (sibling.state, sibling.buried_until) == ("new", TOMORROW_4AM)
+    assert ReviewLog.objects.get().buried_siblings == [c2.pk]
+    topic = c2.note.topic_id
+    assert queue.counts(learner, now=later(seconds=1), topic_id=topic).new == 1  # demo-image only
+    assert queue.counts(learner, now=TOMORROW_4AM, topic_id=topic).new == 2  # c2 is back
+
+
+def test_a_review_sibling_due_today_is_buried_but_one_in_learning_is_not(learner, cloze):
+    c1, c2 = cloze
+    rate(learner, c2, 4)  # Easy: a review, due in days
+    ReviewState.objects.filter(card=c2).update(due=NOW)
+    rate(learner, c1, 3, at=later(minutes=1))
+    assert ReviewState.objects.get(card=c2).buried_until == TOMORROW_4AM
+    # c1 is now learning: reviewing c2 again (after the bury) leaves c1 where it is.
+    ReviewState.objects.filter(card=c2).update(buried_until=None)
+    rate(learner, c2, 3, at=later(minutes=2))
+    assert ReviewState.objects.get(card=c1).buried_until is None
+
+
+def test_a_suspended_sibling_stays_as_it_is(learner, cloze):
+    c1, c2 = cloze
+    services.set_suspended(user=learner, kind="card", item_id=c2.pk, suspended=True, now=NOW)
+    rate(learner, c1, 3)
+    state = ReviewState.objects.get(card=c2)
+    assert state.suspended and state.buried_until is None
+    assert ReviewLog.objects.get().buried_siblings == []
+
+
+def test_a_basic_card_has_no_siblings_to_bury(learner, cards):
+    rate(learner, cards[0], 3)
+    assert ReviewState.objects.count() == 1 and ReviewLog.objects.get().buried_siblings == []
+
+
+def test_the_setting_turns_burying_siblings_off(learner, cloze):
+    from studyapp.srs.models import ReviewSettings
+
+    ReviewSettings.objects.create(user=learner, bury_siblings=False)
+    c1, c2 = cloze
+    rate(learner, c1, 3)
+    assert not ReviewState.objects.filter(card=c2).exists()
+    assert queue.counts(learner, now=later(seconds=1), topic_id=c2.note.topic_id).new == 2  # demo-image and c2
+
+
+def test_undoing_the_review_unburies_the_siblings_it_buried(learner, cloze):
+    c1, c2 = cloze
+    rate(learner, c1, 3)
+    services.undo_last_review(user=learner, now=later(minutes=1))
+    assert ReviewState.objects.get(card=c2).buried_until is None
+    assert queue.counts(learner, now=later(minutes=2), topic_id=c2.note.topic_id).new == 3
+
+
+# Actions (bury, suspend, flag, reset) are logged like reviews: appended, undone by appending.
+def test_undo_takes_back_a_bury_a_suspend_and_a_flag_newest_first(learner, cards):
+    from studyapp.srs.models import ItemAction, UndoneAction
+
+    rate(learner, cards[0], 3)
+    services.set_flag(user=learner, kind="card", item_id=cards[0].pk, flagged=True, now=later(minutes=1))
+    services.bury(user=learner, kind="card", item_id=cards[1].pk, now=later(minutes=2))
+    services.set_suspended(user=learner, kind="card", item_id=cards[3].pk, suspended=True, now=later(minutes=3))
+    logged = list(ItemAction.objects.values().order_by("pk"))
+    assert [a["kind"] for a in logged] == ["flag", "bury", "suspend"]
+    assert logged[1]["before"] == {"buried_until": None} and logged[1]["after"] == {"buried_until": TOMORROW_4AM.isoformat()}
+
+    undo = [services.undo_last_change(user=learner, now=later(minutes=4 + n)) for n in range(4)]
+    assert [(u.kind, u.count) for u in undo] == [("suspend", 1), ("bury", 1), ("flag", 1), ("review", 1)]
+    assert services.undo_last_change(user=learner, now=later(minutes=9)) is None
+    states = {s.card_id: s for s in ReviewState.objects.filter(user=learner)}
+    assert not states[cards[3].pk].suspended and states[cards[1].pk].buried_until is None and not states[cards[0].pk].flagged
+    assert states[cards[0].pk].state == "new"
+    assert list(ItemAction.objects.values().order_by("pk")) == logged  # never rewritten
+    assert UndoneAction.objects.count() == 3
+
+
+def test_an_action_that_changes_nothing_is_not_logged(learner, cards):
+    from studyapp.srs.models import ItemAction
+
+    services.set_flag(user=learner, kind="card", item_id=cards[0].pk, flagged=False, now=NOW)
+    assert not ItemAction.objects.exists()
+    assert services.undo_last_change(user=learner, now=NOW) is None
+
+
+def test_undo_leaves_an_item_changed_since_in_its_newer_state(learner, cards):
+    services.set_suspended(user=learner, kind="card", item_id=cards[0].pk, suspended=True, now=NOW)
+    ReviewState.objects.filter(card=cards[0]).update(suspended=False)  # another tab, outside the log
+    undone = services.undo_last_change(user=learner, now=later(minutes=1))
+    assert (undone.kind, undone.count) == ("suspend", 0)
+    assert not ReviewState.objects.get(card=cards[0]).suspended
+
+
+def test_a_bulk_change_is_one_batch_taken_back_by_one_undo(learner, cards, question):
+    other = UserFactory()
+    for card in cards[:3]:
+        services.set_suspended(user=learner, kind="card", item_id=card.pk, suspended=True, now=NOW)
+    services.set_suspended(user=other, kind="card", item_id=cards[0].pk, suspended=True, now=NOW)
+    ids = list(ReviewState.objects.values_list("pk", flat=True))  # the other learner's too
+    assert services.bulk_change(user=learner, state_ids=ids, kind="unsuspend", now=later(minutes=1)) == 3
+    assert ReviewState.objects.get(user=other).suspended  # untouched
+    assert ReviewState.objects.filter(user=learner, suspended=True).count() == 0
+    undone = services.undo_last_change(user=learner, now=later(minutes=2))
+    assert (undone.kind, undone.count) == ("unsuspend", 3)
+    assert ReviewState.objects.filter(user=learner, suspended=True).count() == 3
+
+
+def test_reset_makes_cards_new_and_keeps_a_missed_question_due(learner, cards, question):
+    for _ in range(2):
+        rate(learner, cards[0], 4, at=later(days=30 * _))
+    ReviewState.objects.filter(card=cards[0]).update(leech=True, flagged=True)
+    services.enqueue_question(user=learner, question=question, now=NOW)
+    ids = list(ReviewState.objects.filter(user=learner).values_list("pk", flat=True))
+    assert services.bulk_change(user=learner, state_ids=ids, kind="reset", now=later(days=61)) == 2
+    card_state = ReviewState.objects.get(card=cards[0])
+    assert (card_state.state, card_state.reps, card_state.due, card_state.leech, card_state.flagged) == ("new", 0, None, False, True)
+    assert ReviewState.objects.get(question=question).due == later(days=61)
+    assert ReviewLog.objects.filter(review_state=card_state).count() == 2  # the history stays
+    services.undo_last_change(user=learner, now=later(days=62))
+    assert ReviewState.objects.get(card=cards[0]).reps == 2
+
+
+def test_bulk_change_refuses_other_actions(learner):
+    with pytest.raises(ValueError):
+        services.bulk_change(user=learner, state_ids=[1], kind="suspend", now=NOW)

@@ -7,10 +7,14 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from pytest_django.asserts import assertContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
+from studyapp.srs import services
 from studyapp.srs.models import ReviewLog, ReviewState
+from tests.conftest import NOW
 from tests.factories import UserFactory
+
+from .conftest import later, rate
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -42,13 +46,45 @@ def test_front_then_back_with_intervals(signed_in):
     assertTemplateUsed(front, "srs/review.html")
     assertContains(front, "What is a container image?")
     assertContains(front, "Show answer")
-    assertContains(front, 'href="/courses/demo/containers/#images-and-registries"')  # back to the note
     back = signed_in.get("/study/review/", {"show": "1"})
+    assertContains(back, 'href="/courses/demo/containers/#images-and-registries"')  # back to the note
     assertContains(back, "A read-only template from which containers start.")
     for label, interval in [("Again", "1m"), ("Hard", "6m"), ("Good", "10m")]:
         assertContains(back, label)
         assertContains(back, f'<span class="grade-interval">{interval}</span>')
     assertContains(back, 'action="/study/review/grade/"')
+
+
+def test_the_front_does_not_link_to_the_section_that_holds_the_answer(signed_in):
+    front = signed_in.get("/study/review/")
+    assertContains(front, "What is a container image?")
+    assertNotContains(front, "#images-and-registries")
+    assertNotContains(front, "Images and registries")  # the section's title is a hint too
+    assertContains(front, "From Containers in brief")
+    assertContains(signed_in.get("/study/review/", {"show": "1"}), "Containers in brief \u203a Images and registries</a>")
+
+
+def test_a_missed_question_links_to_its_note_on_the_back_only(signed_in, learner, question):
+    services.enqueue_question(user=learner, question=question, now=NOW)
+    front = signed_in.get("/study/review/")
+    assertContains(front, "Question you missed")
+    href = f'href="{question.placement.get_absolute_url()}"'
+    assertNotContains(front, href)
+    assertContains(signed_in.get("/study/review/", {"show": "1"}), href)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "label"),
+    [((), "New card"), ((3,), "Learning"), ((4,), "Review"), ((4, 1), "Relearning")],
+    ids=["new", "learning", "review", "relearning"],
+)
+def test_the_screen_names_the_card_s_real_state(signed_in, learner, cards, ratings, label):
+    for number, rating in enumerate(ratings):
+        rate(learner, cards[0], rating, at=later(days=30 * number))
+        ReviewState.objects.filter(user=learner).update(due=NOW)  # due again now
+    response = signed_in.get("/study/review/")
+    assertContains(response, "What is a container image?")
+    assertContains(response, f'<p class="card-kind">{label}</p>')
 
 
 def test_flip_with_htmx_returns_only_the_card(signed_in):
@@ -154,6 +190,25 @@ def test_actions_refuse_unknown_verbs_and_foreign_redirects(signed_in, learner):
     assertRedirects(response, "/study/review/", fetch_redirect_response=False)
 
 
+def test_an_action_fragment_carries_forms_that_work_again(signed_in, learner):
+    """The fragment an action answers comes back to the review screen, not to the action's
+    POST-only URL (which a second action followed as a GET: 405)."""
+    card = shown_card(signed_in)
+    flagged = signed_in.post(
+        f"/study/items/card/{card}/flag/", {"next": "/study/review/?topic=containers", "topic": "containers"}, headers=HX
+    )
+    assertTemplateUsed(flagged, "card")
+    body = flagged.content.decode()
+    assert 'name="next" value="/study/review/?topic=containers"' in body
+    assert f'action="/study/items/card/{card}/unflag/"' in body
+    assert '<div id="messages" hx-swap-oob="innerHTML"><p class="message message-success">Flagged.</p></div>' in body
+    next_url = re.search(r'name="next" value="([^"]*)"', body).group(1)
+    unflagged = signed_in.post(f"/study/items/card/{card}/unflag/", {"next": next_url, "topic": "containers"}, headers=HX)
+    assert unflagged.status_code == 200
+    assertContains(unflagged, "Flag removed.")
+    assert not ReviewState.objects.get(user=learner).flagged
+
+
 def test_learners_never_see_each_others_state(client, demo_course):
     alice, bob = UserFactory(), UserFactory()
     client.force_login(alice)
@@ -192,6 +247,31 @@ def test_settings_validate_retention_and_steps(signed_in, learner):
     assert learner.review_settings.learning_steps == "5m 1h"
 
 
+def test_settings_turn_burying_cloze_siblings_off(signed_in, learner):
+    page = signed_in.get("/study/settings/")
+    assertContains(page, "Bury related cards")
+    assertContains(page, 'name="bury_siblings"')
+    fields = {"desired_retention": "0.9", "new_per_day": "20", "learning_steps": "1m 10m", "relearning_steps": "10m", "fuzz": "on"}
+    signed_in.post("/study/settings/", fields)  # the box left unticked
+    learner.review_settings.refresh_from_db()
+    assert learner.review_settings.bury_siblings is False
+    signed_in.post("/study/settings/", {**fields, "bury_siblings": "on"})
+    learner.review_settings.refresh_from_db()
+    assert learner.review_settings.bury_siblings is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cloze_review_post_buries_its_sibling_in_a_few_more_queries(signed_in, learner):
+    signed_in.get("/study/")  # creates the learner's settings
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    signed_in.post("/study/review/grade/", {**fields, "rating": "3"})  # demo-image; next: the cloze's c1
+    fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+    with CaptureQueriesContext(connection) as queries:
+        signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    assert len(data_queries(queries)) <= 9, data_queries(queries)
+    assert ReviewState.objects.filter(card__source_key="demo-registry/c2", buried_until__isnull=False).exists()
+
+
 def test_stats_page_draws_svg_charts(signed_in):
     fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
     signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
@@ -225,3 +305,23 @@ def test_a_step_longer_than_a_year_is_a_form_error(signed_in):
         "/study/settings/", {"desired_retention": "0.9", "new_per_day": "20", "learning_steps": "99999999999d", "relearning_steps": "10m"}
     )
     assertContains(response, "longer than a year")
+
+
+def test_a_missed_question_lists_its_options_in_its_own_stable_order(signed_in, learner):
+    from studyapp.questions.models import Question
+    from studyapp.srs import services
+    from tests.conftest import NOW
+
+    questions = list(Question.objects.published().order_by("placement__position"))
+    for question in questions:
+        services.enqueue_question(user=learner, question=question, now=NOW)
+    shown = []
+    for _ in questions:
+        response = signed_in.get("/study/review/", {"show": "1"})
+        question = response.context["item"].question
+        order = [option.stored for option in response.context["options"]]
+        assert order == list(question.content.stable_order(question.pk))
+        assert signed_in.get("/study/review/", {"show": "1"}).context["options"] == response.context["options"]  # stable
+        shown.append(order)
+        services.bury(user=learner, kind="question", item_id=question.pk, now=NOW)
+    assert any(order != sorted(order) for order in shown)

@@ -60,6 +60,7 @@ _BLOCK_TAG = re.compile(
     r"</?(?:p|br|li|ul|ol|div|h[1-6]|td|th|tr|table|pre|blockquote|summary|details|aside|article|section)\b[^>]*>", re.I
 )
 _TAG = re.compile(r"<[^>]+>")
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # the toc extension's "#" permalinks
 _SPACE = re.compile(r"\s+")
 _SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.S)
 
@@ -82,7 +83,12 @@ def render_note(source: str) -> tuple[str, list[TocToken]]:
     md = _NoteMarkdown(extensions=NOTE_EXTENSIONS, extension_configs=NOTE_EXTENSION_CONFIGS, output_format="html")
     md.block_level_elements.append("svg")  # an inline diagram is a block, not text inside a <p>
     # Wide tables scroll inside a wrapper, so the table keeps its table semantics for screen readers.
-    body = md.convert(source).replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
+    # A wide table scrolls inside its wrapper on a phone: the wrapper takes focus so a keyboard can scroll it too.
+    body = (
+        md.convert(source)
+        .replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways)"><table>')
+        .replace("</table>", "</table></div>")
+    )
     return body, list(md.toc_tokens)
 
 
@@ -130,8 +136,8 @@ def render_safe(text: str, *, inline: bool = False) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """The visible text of an HTML fragment, whitespace collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment)))).strip()
+    """The text of an HTML fragment a reader sees, whitespace collapsed: headings' "#" permalinks left out."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _HEADERLINK.sub("", fragment))))).strip()
 
 
 def pygments_css() -> str:

@@ -8,9 +8,9 @@ from . import cards as cards_module
 from . import frontmatter
 from . import questions as questions_module
 from .markup import TocToken, plain_text, render_note
-from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, TocEntry, checksum
+from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, SectionText, TocEntry, checksum
 
-RENDER_VERSION = 4  # bump when rendering or indexing changes, so every note is rendered and indexed again
+RENDER_VERSION = 5  # bump when rendering or indexing changes, so every note is rendered and indexed again
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
@@ -20,6 +20,7 @@ _BLOCKED_HTML = re.compile(r"<script\b|<[a-z][^>]*\s(?:style|on[a-z]+)\s*=", re.
 _MARKUP = re.compile(r"[`*_~\\]|\[|\]\([^)]*\)|<[^>]+>")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _ORDER_PREFIX = re.compile(r"^\d+[-_]")
+_SECTION_HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
 
 
 def placeholder(index: int) -> str:
@@ -208,7 +209,7 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
         return None, problems
 
     summary_match = next((m for m in _FIRST_PARAGRAPH.finditer(body_html) if not _PLACEHOLDER.fullmatch(m.group(1))), None)
-    text_for_search = plain_text(_PLACEHOLDER.sub(" ", body_html))
+    prose_html = _PLACEHOLDER.sub(" ", body_html)  # before the blocks go in: what search reads
     for index, fragment in enumerate(block_html):
         body_html = body_html.replace(f"<p>{placeholder(index)}</p>", fragment)
     toc = tuple(entry for entry in headings if entry.level <= 3)
@@ -218,14 +219,27 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
         meta=meta,
         body_html=body_html,
         toc=toc,
-        text=text_for_search,
+        text=plain_text(prose_html),
         summary=plain_text(summary_match.group(1)) if summary_match else "",
         cards=tuple(cards),
         questions=tuple(questions),
         calculators=tuple(calculators),
         checksum=checksum([RENDER_VERSION, text]),
+        sections=sections_of(prose_html),
     )
     return note, []
+
+
+def sections_of(body_html: str) -> tuple[SectionText, ...]:
+    """Each level-2 and level-3 heading of a rendered note with the text under it, up to the next one
+    (text before the first heading belongs to the note alone)."""
+    found = list(_SECTION_HEADING.finditer(body_html))
+    sections: list[SectionText] = []
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(body_html)
+        text = plain_text(body_html[match.end() : end])  # may be "": a heading over cards or a calculator is still found by its title
+        sections.append(SectionText(anchor=match.group(2), title=plain_text(match.group(3)), text=text))
+    return tuple(sections)
 
 
 def toc_html(toc: tuple[TocEntry, ...]) -> str:
@@ -255,7 +269,7 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
     parts = []
     for q in questions:
         content = q.content
-        shown = content.shown(range(len(content.choices)))  # in written order: the note is the source
+        shown = content.shown(content.stable_order(q.key))  # the same order on every load, not the written one
         choices = "".join(f"<li>{c.html}</li>" for c in shown)
         review = "".join(
             f'<li class="{"is-correct" if c.right else "is-wrong"}">'

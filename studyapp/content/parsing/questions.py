@@ -53,7 +53,6 @@ def parse_block(
         domain = next(t for t in q.tags if t in DOMAINS)
         topic = next(t for t in q.tags if t in topics)
         content = rendered(q.content)
-        searched = [content.stem_html, *(choice.html for choice in content.choices), content.explanation_html]
         questions.append(
             ParsedQuestion(
                 key=q.id,
@@ -64,7 +63,7 @@ def parse_block(
                 tags=tuple(q.tags),
                 section=section,
                 content=content,
-                text=plain_text(" ".join(searched)),
+                text=plain_text(content.stem_html),  # the stem only: options and explanation would give the answer away
             )
         )
     return questions, problems

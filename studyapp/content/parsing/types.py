@@ -121,6 +121,15 @@ class TocEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SectionText:
+    """The text under one level-2 or level-3 heading, up to the next one: searched on its own."""
+
+    anchor: str
+    title: str
+    text: str  # plain text for search
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParsedNote:
     path: str
     slug: str
@@ -133,3 +142,4 @@ class ParsedNote:
     questions: tuple[ParsedQuestion, ...]
     calculators: tuple[str, ...]
     checksum: str
+    sections: tuple[SectionText, ...] = ()

@@ -12,11 +12,26 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from studyapp.pricing.money import CENT, Estimate, Field, InputError, Line, dec, line, money, number, price_text, split_tiers, to_cents
+from studyapp.pricing.money import (
+    CENT,
+    Estimate,
+    Field,
+    InputError,
+    Line,
+    Message,
+    dec,
+    line,
+    money,
+    number,
+    price_text,
+    split_tiers,
+    to_cents,
+)
 from studyapp.pricing.tables import Table
 
 SERVICE = "api_gateway"
 TITLE = "Amazon API Gateway"
+SUMMARY = "HTTP, REST or WebSocket APIs: requests or messages in metered units, REST's tiers, data transfer out and stage cache."
 
 MILLION = Decimal(1_000_000)
 KB_PER_GB = Decimal(1024 * 1024)
@@ -32,10 +47,12 @@ FIELDS = (
         kind="choice",
         default="http",
         choices=API_TYPES,
+        choice_labels=("HTTP API", "REST API", "WebSocket API"),
         help="http (cheapest, requests metered in 512 KB units), rest (request tiers, data transfer out, optional cache) or websocket (messages and connection minutes).",
     ),
     Field(
         name="requests",
+        when=("api_type", ("http", "rest")),
         label="Requests a month",
         kind="int",
         default=1_000_000,
@@ -45,6 +62,7 @@ FIELDS = (
     ),
     Field(
         name="request_size_kb",
+        when=("api_type", ("http",)),
         label="Request size (KB)",
         kind="decimal",
         default=Decimal(1),
@@ -54,6 +72,7 @@ FIELDS = (
     ),
     Field(
         name="response_size_kb",
+        when=("api_type", ("rest",)),
         label="Response size (KB)",
         kind="decimal",
         default=Decimal(0),
@@ -63,14 +82,17 @@ FIELDS = (
     ),
     Field(
         name="cache_gb",
+        when=("api_type", ("rest",)),
         label="Cache size (GB)",
         kind="choice",
         default="0",
         choices=CACHE_SIZES,
+        choice_labels=("No cache", *(f"{size} GB" for size in CACHE_SIZES[1:])),
         help="REST APIs only: a stage cache of one of these sizes, billed by the hour; 0 for none.",
     ),
     Field(
         name="cache_hours",
+        when=("api_type", ("rest",)),
         label="Cache hours",
         kind="int",
         default=730,
@@ -80,6 +102,7 @@ FIELDS = (
     ),
     Field(
         name="messages",
+        when=("api_type", ("websocket",)),
         label="Messages a month",
         kind="int",
         default=1_000_000,
@@ -89,6 +112,7 @@ FIELDS = (
     ),
     Field(
         name="message_size_kb",
+        when=("api_type", ("websocket",)),
         label="Message size (KB)",
         kind="decimal",
         default=Decimal(1),
@@ -98,6 +122,7 @@ FIELDS = (
     ),
     Field(
         name="connection_minutes",
+        when=("api_type", ("websocket",)),
         label="Connection minutes",
         kind="int",
         default=0,
@@ -119,7 +144,13 @@ def check(values: dict[str, object]) -> dict[str, list[str]]:
     """Cross-field rules: only a REST API has a cache."""
     errors: dict[str, list[str]] = {}
     if values["api_type"] != "rest" and Decimal(str(values["cache_gb"])) != 0:
-        errors["cache_gb"] = [f"only REST APIs have a cache; choose 0 for {NAMES[str(values['api_type'])]}"]
+        name = NAMES[str(values["api_type"])]
+        errors["cache_gb"] = [
+            Message(
+                f"only REST APIs have a cache; choose 0 for {name}",
+                page=f"Only REST APIs have a cache: set Cache size (GB) to 0 for {name}",
+            )
+        ]
     return errors
 
 

@@ -15,11 +15,14 @@ Contract, following AWS's own examples:
 import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from studyapp.pricing.money import Estimate, Field, Line, dec, line, money, number, price_text, split_tiers, to_cents
+from studyapp.pricing.money import Estimate, Field, Line, Message, dec, line, money, number, price_text, split_tiers, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "lambda"
 TITLE = "AWS Lambda"
+SUMMARY = (
+    "Requests and duration (GB-seconds, tiered per architecture), with the free tier, extra ephemeral storage and provisioned concurrency."
+)
 
 MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
@@ -33,6 +36,7 @@ FIELDS: tuple[Field, ...] = (
         kind="choice",
         default="x86_64",
         choices=("x86_64", "arm64"),
+        choice_labels=("x86", "Arm (Graviton)"),
         help="x86_64 or arm64 (Graviton, cheaper per GB-second).",
     ),
     Field(
@@ -125,16 +129,29 @@ def check(values: dict[str, object]) -> dict[str, list[str]]:
     duration = dec(values["pc_duration_ms"])
     if concurrency == 0 or hours == 0:
         errors.setdefault("pc_requests", []).append(
-            "requests served by provisioned concurrency need provisioned_concurrency and pc_hours above 0"
+            Message(
+                "requests served by provisioned concurrency need provisioned_concurrency and pc_hours above 0",
+                page="Requests on provisioned concurrency need Provisioned concurrency and Provisioned concurrency hours above 0",
+            )
         )
     if duration == 0:
-        errors.setdefault("pc_duration_ms", []).append("give the duration of the requests served by provisioned concurrency")
+        errors.setdefault("pc_duration_ms", []).append(
+            Message(
+                "give the duration of the requests served by provisioned concurrency",
+                page="Duration on provisioned concurrency (ms) is needed for requests on provisioned concurrency",
+            )
+        )
     if not errors:
         capacity = (concurrency * hours * S_PER_HOUR * MS_PER_S / _billed_ms(duration)).to_integral_value(rounding=ROUND_FLOOR)
         if pc_requests > capacity:
-            errors["pc_requests"] = [
+            serves = (
                 f"provisioned concurrency of {number(concurrency)} for {number(hours)} h serves at most {number(capacity)} "
-                f"requests of {number(_billed_ms(duration))} ms; put the rest in requests"
+                f"requests of {number(_billed_ms(duration))} ms"
+            )
+            errors["pc_requests"] = [
+                Message(
+                    f"{serves}; put the rest in requests", page=f"{serves[:1].upper()}{serves[1:]}: put the rest in Requests (on demand)"
+                )
             ]
     return errors
 

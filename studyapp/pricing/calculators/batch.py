@@ -17,17 +17,19 @@ import random
 from decimal import ROUND_CEILING, Decimal
 
 from studyapp.pricing.calculators import fargate
-from studyapp.pricing.money import Estimate, Field, InputError, Line, dec, line, money, number, price_text, to_cents
+from studyapp.pricing.money import Estimate, Field, InputError, Line, Message, dec, line, money, number, price_text, to_cents
 from studyapp.pricing.tables import Table
 
 SERVICE = "batch"
 TITLE = "AWS Batch"
+SUMMARY = "AWS Batch itself is free: price the EC2 On-Demand or Spot instances, or the Fargate tasks, that its jobs run on."
 
 S_PER_HOUR = Decimal(3600)
 
 # The instance types priced in batch.toml (a test keeps the two in step).
 INSTANCE_TYPES = ("t3.medium", "m5.large", "c5.large", "c5.2xlarge", "c5.4xlarge")
 
+ON_EC2 = ("compute", ("ec2", "spot"))
 EC2_FIELDS: tuple[Field, ...] = (
     Field(
         name="compute",
@@ -35,11 +37,21 @@ EC2_FIELDS: tuple[Field, ...] = (
         kind="choice",
         default="ec2",
         choices=("ec2", "spot", "fargate"),
+        choice_labels=("EC2 On-Demand instances", "EC2 Spot instances", "Fargate tasks"),
         help="EC2 On-Demand instances, EC2 Spot instances, or Fargate tasks.",
     ),
-    Field(name="instance_type", label="Instance type", kind="choice", default="m5.large", choices=INSTANCE_TYPES, help="For ec2 and spot."),
+    Field(
+        name="instance_type",
+        label="Instance type",
+        kind="choice",
+        default="m5.large",
+        choices=INSTANCE_TYPES,
+        help="For ec2 and spot.",
+        when=ON_EC2,
+    ),
     Field(
         name="instances",
+        when=ON_EC2,
         label="Instances",
         kind="int",
         default=1,
@@ -48,6 +60,7 @@ EC2_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         name="hours",
+        when=ON_EC2,
         label="Hours per instance",
         kind="decimal",
         default=Decimal(730),
@@ -57,6 +70,7 @@ EC2_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         name="spot_hourly",
+        when=("compute", ("spot",)),
         label="Spot price per hour",
         kind="decimal",
         minimum=Decimal(0),
@@ -65,14 +79,16 @@ EC2_FIELDS: tuple[Field, ...] = (
     ),
 )
 # With compute=fargate, Fargate's own inputs (ignored otherwise).
-FARGATE_FIELDS = tuple(dataclasses.replace(f, help=f"For fargate: {f.help[0].lower()}{f.help[1:]}") for f in fargate.FIELDS)
+FARGATE_FIELDS = tuple(
+    dataclasses.replace(f, help=f"For fargate: {f.help[0].lower()}{f.help[1:]}", when=("compute", ("fargate",))) for f in fargate.FIELDS
+)
 FIELDS: tuple[Field, ...] = EC2_FIELDS + FARGATE_FIELDS
 
 
 def check(values: dict[str, object]) -> dict[str, list[str]]:
     """Spot needs its price; Fargate has its own rules. Inputs of the other kinds are ignored."""
     if values["compute"] == "spot" and values.get("spot_hourly") is None:
-        return {"spot_hourly": ["required when compute is spot"]}
+        return {"spot_hourly": [Message("required when compute is spot", page="Spot price per hour is needed for Spot instances")]}
     if values["compute"] == "fargate":
         return fargate.check(values)
     return {}

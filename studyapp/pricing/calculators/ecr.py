@@ -17,6 +17,7 @@ from studyapp.pricing.tables import Table
 
 SERVICE = "ecr"
 TITLE = "Amazon ECR"
+SUMMARY = "Container images kept in private and public repositories, and transfer out to the internet."
 
 MB_PER_GB = Decimal(1024)
 GB_PER_TB = Decimal(1024)

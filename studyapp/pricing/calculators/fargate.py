@@ -19,6 +19,7 @@ from studyapp.pricing.tables import Table
 
 SERVICE = "fargate"
 TITLE = "AWS Fargate"
+SUMMARY = "Tasks billed per second for their vCPU and memory (one-minute minimum on Linux), Windows licences, storage beyond 20 GB, and Fargate Spot."
 
 S_PER_HOUR = Decimal(3600)
 HUNDRED = Decimal(100)
@@ -43,6 +44,7 @@ FIELDS: tuple[Field, ...] = (
         kind="choice",
         default="linux",
         choices=("linux", "windows"),
+        choice_labels=("Linux", "Windows"),
         help="Linux, or Windows (x86_64 only, with a per-vCPU licence fee).",
     ),
     Field(
@@ -51,6 +53,7 @@ FIELDS: tuple[Field, ...] = (
         kind="choice",
         default="x86_64",
         choices=("x86_64", "arm64"),
+        choice_labels=("x86", "Arm (Graviton)"),
         help="x86_64 or arm64 (Graviton, Linux only, cheaper).",
     ),
     Field(

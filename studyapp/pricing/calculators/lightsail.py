@@ -14,6 +14,7 @@ from studyapp.pricing.tables import Table
 
 SERVICE = "lightsail"
 TITLE = "Amazon Lightsail"
+SUMMARY = "A Linux instance bundle at a fixed monthly price (or by the hour), with snapshots, disks, extra transfer and idle static IPs."
 
 BUNDLES = ("nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge")
 LIMIT = Decimal(10**7)
