@@ -1,12 +1,17 @@
 """Reads shaped for the quiz pages."""
 
+import zoneinfo
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from studyapp.accounts.models import User
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
+from studyapp.questions.models import Question
 from studyapp.srs.charts import score_chart
+from studyapp.srs.queue import local_date, review_settings
+from studyapp.srs.reports import Recall, recall_by_domain
 
 from . import blueprint, grading, services
 from .models import Attempt, AttemptQuestion, Mode
@@ -199,19 +204,91 @@ def history(user) -> dict[str, object]:
     return {"attempts": attempts, "scores_chart": chart}
 
 
-def readiness(user, recall: dict[int, tuple[float | None, int, int]]) -> dict[str, object] | None:
-    """The course home's readiness panel: the last mock exam by domain, beside the predicted recall
-    of the cards seen (``recall`` is :func:`studyapp.srs.reports.recall_by_topic`). None: nothing yet."""
+# Too little to predict from: fewer cards seen than this, in the course or in one domain.
+ENOUGH_CARDS = 30
+ENOUGH_CARDS_IN_A_DOMAIN = 5
+READY_RECALL = 0.85
+EXAM_HOUR = 9  # recall is predicted for the exam day's morning, in the learner's time zone
+
+
+def exam_day(user: User, *, today: date) -> date:
+    """The learner's exam date (study settings), or two weeks from ``today`` when unset."""
+    return review_settings(user).exam_day(today)
+
+
+def _share(seen: int, total: int) -> int:
+    """A percentage that says 100 only when all was seen (and 0 only when nothing was)."""
+    if not total:
+        return 0
+    value = 100 * seen // total
+    return max(value, 1) if seen else value
+
+
+def _recall_percent(recall: Recall, *, enough: int, course_enough: bool) -> int | None:
+    """Predicted recall as a whole percentage (rounded down), or None when there is too little data."""
+    if not course_enough or recall.seen < enough or recall.recall is None:
+        return None
+    return int(100 * recall.recall)
+
+
+def readiness(user: User, *, now: datetime, exam_date: date | None = None) -> dict[str, object] | None:
+    """The course home's readiness panel. Per exam domain and overall: the share of the course seen
+    (cards past new, questions answered in any attempt), the recall FSRS predicts on the exam date
+    for the cards seen, and the last timed mock's score. Too little data gives None in place of a
+    percentage. ``exam_date``: the learner's setting when not given. None: nothing to show yet."""
+    today = local_date(user, now)
+    day = exam_date or exam_day(user, today=today)
+    morning = datetime.combine(day, time(EXAM_HOUR), tzinfo=zoneinfo.ZoneInfo(user.time_zone or "UTC")).astimezone(UTC)
+    cards = recall_by_domain(user, at=max(now, morning))
+    questions = dict(Question.objects.published().filter(placement__isnull=False).values_list("pk", "domain"))
+    answered = set(
+        AttemptQuestion.objects.filter(attempt__user=user, answered_at__isnull=False, question__in=list(questions))
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
     last = Attempt.objects.for_user(user).filter(mode=Mode.MOCK, finished_at__isnull=False).order_by("-finished_at").first()
-    seen = [(value, count) for value, count, _ in recall.values() if value is not None and count]
-    cards = sum(count for _, count in seen)
-    average_recall = round(100 * sum(value * count for value, count in seen) / cards) if cards else None
-    if last is None and average_recall is None:
+    if last is None and not cards.overall.seen and not answered:
         return None
     mock = results(last) if last else None
+    mock_by_domain = {code: (score, count) for code, _, score, count in (mock["domains"] if mock else [])}  # type: ignore[attr-defined]
+    enough = cards.overall.seen >= ENOUGH_CARDS
+    domains = []
+    for code, name in DOMAINS.items():
+        recall = cards.domains.get(code, Recall(seen=0, total=0, recall=None))
+        asked = [pk for pk, domain in questions.items() if domain == code]
+        seen_questions = sum(1 for pk in asked if pk in answered)
+        score, count = mock_by_domain.get(code, (None, 0))
+        domains.append(
+            {
+                "code": code,
+                "number": code.removeprefix("domain-"),
+                "name": name,
+                "cards_seen": recall.seen,
+                "cards_total": recall.total,
+                "questions_seen": seen_questions,
+                "questions_total": len(asked),
+                "seen_percent": _share(recall.seen + seen_questions, recall.total + len(asked)),
+                "recall": _recall_percent(recall, enough=ENOUGH_CARDS_IN_A_DOMAIN, course_enough=enough),
+                "mock": score,
+                "mock_count": count,
+            }
+        )
+    overall = _recall_percent(cards.overall, enough=ENOUGH_CARDS, course_enough=enough)
+    recall_ok = enough and cards.overall.recall is not None and cards.overall.recall >= READY_RECALL
     return {
+        "exam_date": day,
+        "days_left": max((day - today).days, 0),
+        "exam_date_gone": day < today,
+        "cards_seen": cards.overall.seen,
+        "cards_total": cards.overall.total,
+        "questions_seen": len(answered),
+        "questions_total": len(questions),
+        "seen_percent": _share(cards.overall.seen + len(answered), cards.overall.total + len(questions)),
+        "enough": enough,
+        "enough_cards": ENOUGH_CARDS,
+        "recall": overall,
+        "recall_ok": recall_ok,
         "mock": mock,
-        "recall": average_recall,
-        "cards_seen": cards,
-        "ready": bool(mock and mock["passed"] and (average_recall or 0) >= 85),
+        "domains": domains,
+        "ready": bool(mock and mock["passed"] and recall_ok),
     }

@@ -15,7 +15,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.core.htmx import is_fragment_request, template_for
-from studyapp.srs.reports import recall_by_topic
 
 from . import reports, services
 from .access import access_attempt, access_slot, slot_of
@@ -251,8 +250,8 @@ def mock_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRespo
 @cache_control(private=True)
 @vary_on_headers("HX-Request")
 def readiness_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The last mock exam by domain beside the predicted recall of the cards seen: the course home
-    lazy-loads it. Empty until the learner has taken a mock or studied a card."""
-    recall = recall_by_topic(request.user, now=timezone.now())
-    context = {"readiness": reports.readiness(request.user, recall)}
+    """Per exam domain: the course seen, the recall predicted on the learner's exam date and the
+    last mock exam; the course home lazy-loads it. Empty until the learner has taken a mock,
+    studied a card or answered a question."""
+    context = {"readiness": reports.readiness(request.user, now=timezone.now())}
     return render(request, template_for(request, "quizzes/readiness_panel.html", "readiness-panel"), context)

@@ -1,5 +1,6 @@
 from collections.abc import Sequence
-from typing import cast
+from datetime import date
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -8,20 +9,40 @@ from django.http import QueryDict
 from studyapp.content.models import Topic
 
 from .browser import Filters
-from .models import ItemState, ReviewSettings, parse_steps
+from .models import EXAM_DATE_DEFAULT, ItemState, ReviewSettings, latest_exam_date, parse_steps
 
 
 class ReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = ReviewSettings
-        fields = ("desired_retention", "new_per_day", "learning_steps", "relearning_steps", "fuzz", "bury_siblings")
-        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"})}
+        fields = ("desired_retention", "new_per_day", "learning_steps", "relearning_steps", "fuzz", "bury_siblings", "exam_date")
+        widgets = {
+            "desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
+            "exam_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        }
         labels = {
+            "exam_date": "Exam date",
             "desired_retention": "Desired retention",
             "new_per_day": "New cards per day",
             "fuzz": "Spread review dates",
             "bury_siblings": "Bury related cards",
         }
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        """``today``: the learner's local date; an unset exam date is shown as two weeks from it."""
+        super().__init__(*args, **kwargs)
+        self.today = today
+        if self.instance.exam_date is None or self.instance.exam_date < today:  # unset, or a date gone by
+            self.initial["exam_date"] = today + EXAM_DATE_DEFAULT
+        self.fields["exam_date"].widget.attrs.update(min=f"{today:%Y-%m-%d}", max=f"{latest_exam_date(today):%Y-%m-%d}")
+
+    def clean_exam_date(self) -> date | None:
+        value: date | None = self.cleaned_data["exam_date"]
+        if value is not None and value < self.today:
+            raise forms.ValidationError("The exam date cannot be in the past.")
+        if value is not None and value > latest_exam_date(self.today):
+            raise forms.ValidationError(f"Choose an exam date at most two years ahead (by {latest_exam_date(self.today):%d %B %Y}).")
+        return value
 
     def _clean_steps(self, name: str) -> str:
         value = self.cleaned_data[name]

@@ -8,7 +8,7 @@ never writes them.
   :class:`UndoneReview` beside the review it takes back.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -20,6 +20,16 @@ from studyapp.content.models import Card
 from studyapp.questions.models import Question, Status
 
 from . import scheduler
+
+EXAM_DATE_DEFAULT = timedelta(days=14)
+
+
+def latest_exam_date(today: date) -> date:
+    """The furthest exam date accepted: two years from ``today`` (28 February for a 29th)."""
+    try:
+        return today.replace(year=today.year + 2)
+    except ValueError:
+        return today.replace(year=today.year + 2, day=28)
 
 
 class ReviewSettings(models.Model):
@@ -43,6 +53,9 @@ class ReviewSettings(models.Model):
         default=True,
         help_text="Once you review one card of a cloze, hide its other new and review cards until tomorrow, so one answer does not give away the next.",
     )
+    exam_date = models.DateField(
+        null=True, blank=True, help_text="The day you sit the exam: readiness predicts your recall on it. Empty: two weeks from today."
+    )
 
     class Meta:
         constraints = [
@@ -54,6 +67,10 @@ class ReviewSettings(models.Model):
 
     def __str__(self) -> str:
         return f"review settings of {self.user}"
+
+    def exam_day(self, today: date) -> date:
+        """The exam date set, or two weeks from ``today`` (the learner's local date) when unset."""
+        return self.exam_date or today + EXAM_DATE_DEFAULT
 
     def scheduler_settings(self, time_zone: str) -> scheduler.Settings:
         return scheduler.Settings(

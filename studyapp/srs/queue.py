@@ -4,8 +4,9 @@ Order, as in Anki: cards in (re)learning that are due, then reviews due (oldest 
 in course order up to the daily limit, then learning cards due within the next 20 minutes.
 """
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -31,6 +32,11 @@ def review_settings(user: User) -> ReviewSettings:
         settings, _ = ReviewSettings.objects.get_or_create(user=user)
         user.review_settings = settings
         return settings
+
+
+def local_date(user: User, now: datetime) -> date:
+    """The learner's calendar date at ``now``, in their time zone."""
+    return now.astimezone(zoneinfo.ZoneInfo(user.time_zone or "UTC")).date()
 
 
 def scheduler_settings(user: User) -> scheduler.Settings:

@@ -4,6 +4,7 @@ import csv
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, Value
@@ -168,6 +169,60 @@ def _streak(per_day: dict[date, int], today: date) -> int:
         streak += 1
         day -= timedelta(days=1)
     return streak
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recall:
+    """Cards seen (any state but new) of ``total`` live cards, and their average predicted recall
+    at the moment asked about (None: none seen)."""
+
+    seen: int
+    total: int
+    recall: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CourseRecall:
+    overall: Recall
+    domains: dict[str, Recall]  # by exam domain ("domain-1"..): a card counts in each domain of its note
+
+
+def recall_by_domain(user: User, *, at: datetime) -> CourseRecall:
+    """What FSRS predicts the learner will remember at ``at`` (an exam date, say) of the cards seen,
+    for the whole course and per exam domain. Three queries: settings, the learner's states, the
+    course's cards."""
+    settings = queue.scheduler_settings(user)
+    seen: dict[str, list[float]] = defaultdict(list)
+    overall: list[float] = []
+    states = (
+        ReviewState.objects.for_user(user)
+        .live()
+        .filter(card__isnull=False, card__note__retired_at__isnull=True)
+        .exclude(state=ItemState.NEW)
+        .select_related("card__note")
+        .only(*MEMORY_FIELDS, "card__note__domains")
+    )
+    for state in states:
+        value = scheduler.retrievability(state.memory, now=at, settings=settings)
+        if value is None:
+            continue
+        overall.append(value)
+        for domain in set(state.card.note.domains):
+            seen[domain].append(value)
+    totals: dict[str, int] = defaultdict(int)
+    cards = 0
+    for (domains,) in Card.objects.live().filter(note__retired_at__isnull=True).values_list("note__domains"):
+        cards += 1
+        for domain in set(domains or ()):
+            totals[domain] += 1
+
+    def recall(values: list[float], total: int) -> Recall:
+        return Recall(seen=len(values), total=total, recall=sum(values) / len(values) if values else None)
+
+    return CourseRecall(overall=recall(overall, cards), domains={d: recall(seen[d], totals[d]) for d in totals.keys() | seen.keys()})
+
+
+MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
 def recall_by_topic(user: User, *, now: datetime) -> dict[int, tuple[float | None, int, int]]:

@@ -211,8 +211,9 @@ def stats(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The learner's retention, daily new cards, steps and fuzz."""
-    form = ReviewSettingsForm(request.POST or None, instance=queue.review_settings(request.user))
+    """The learner's retention, daily new cards, steps, fuzz and exam date."""
+    today = queue.local_date(request.user, timezone.now())
+    form = ReviewSettingsForm(request.POST or None, instance=queue.review_settings(request.user), today=today)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Study settings saved. They apply from your next review.")

@@ -35,7 +35,7 @@ def test_the_learners_panels_load_into_the_course_home(live_server, course, page
     page.goto(live_server.url + "/")
     readiness = page.locator("#readiness-panel")
     expect(readiness.get_by_role("heading", name="Exam readiness")).to_be_visible()
-    expect(readiness.get_by_role("table", name="Last mock exam by domain")).to_be_visible()
+    expect(readiness.get_by_role("table", name="Readiness by exam domain")).to_be_visible()
     expect(readiness.get_by_text("Predicted recall", exact=True)).to_be_visible()  # the tile
 
     recall = page.locator("#recall-panel")

@@ -165,7 +165,7 @@ def test_course_home_readiness_panel_combines_recall_and_the_last_mock(signed_in
     signed_in.post(f"/quiz/mock/{Attempt.objects.get().pk}/submit/")
     response = signed_in.get("/quiz/panels/readiness/", headers=HX)
     assertContains(response, "Exam readiness")
-    assertContains(response, "Last mock exam by domain")
+    assertContains(response, "Readiness by exam domain")
     assertContains(response, "Keep going")
 
 

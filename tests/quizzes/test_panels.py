@@ -49,7 +49,7 @@ def test_full_page_without_htmx(after_a_mock: Client) -> None:
     assertTemplateUsed(response, "base.html")
     assertContains(response, "<html")
     assertContains(response, "Exam readiness")
-    assertContains(response, "Last mock exam by domain")
+    assertContains(response, "Readiness by exam domain")
     assertContains(response, "Keep going")
 
 
@@ -60,7 +60,7 @@ def test_fragment_with_htmx(after_a_mock: Client) -> None:
     assertTemplateNotUsed(response, "base.html")
     body = response.content.decode().strip()
     assert body.startswith('<div id="readiness-panel">') and "<html" not in body  # replaces the placeholder of the same id
-    assert "Exam readiness" in body and "Last mock exam by domain" in body and "Keep going" in body
+    assert "Exam readiness" in body and "Readiness by exam domain" in body and "Keep going" in body
 
 
 def test_nothing_yet_is_an_empty_fragment_and_a_page_that_says_so(signed_in: Client) -> None:
