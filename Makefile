@@ -39,8 +39,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# collectstatic: with production settings (DJANGO_DEBUG=0) pages link the manifest's hashed names, and
+# the server refuses to start without it (studyapp.E001); in development it only copies.
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_content
 
 run: setup
@@ -98,9 +101,11 @@ check: $(VENV)/.installed
 	$(PY) manage.py check
 	$(PY) manage.py load_content --check
 
+# As a release runs it: collect the static files with production settings, then check.
 check-deploy: $(VENV)/.installed
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-		DJANGO_ALLOWED_HOSTS=study.example.com $(PY) manage.py check --deploy --fail-level WARNING
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		DJANGO_ALLOWED_HOSTS=study.example.com; \
+		$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
 	$(PY) bench/load.py
@@ -108,6 +113,7 @@ bench: setup
 	$(PY) bench/review.py
 	$(PY) bench/quiz.py
 	$(PY) bench/pricing.py
+	$(PY) bench/load_learners.py
 
 pygments-css: $(VENV)/.installed
 	$(PY) -c 'from studyapp.content.parsing.markup import pygments_css; print(pygments_css(), end="")' > static/css/pygments.css

@@ -1,5 +1,6 @@
 """Shared by the benchmarks: serve the app with daphne on a free port, and load it with wrk."""
 
+import argparse
 import os
 import re
 import socket
@@ -11,26 +12,41 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv/bin/python")
+
+
+def arguments(doc: str | None, *, seconds: int, connections: int | None = None) -> argparse.ArgumentParser:
+    """The options every bench takes: ``--seconds`` per measurement and (for wrk) ``--connections``;
+    the module's docstring is the help text. A bench adds its own options to the parser returned."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=seconds, help=f"how long each measurement runs (default {seconds})")
+    if connections is not None:
+        parser.add_argument("--connections", type=int, default=connections, help=f"concurrent connections (default {connections})")
+    return parser
 
 
 @contextmanager
-def daphne(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start daphne (as `make run` does) on a free port; yield its base URL; stop it."""
+def daphne(
+    env: dict[str, str] | None = None, *, app: str = "studyapp.asgi:application", ready: str = "/healthz/", log: Path | None = None
+) -> Iterator[str]:
+    """Start daphne (as `make run` does) serving ``app`` on a free port; yield its base URL once
+    ``ready`` answers; stop it. ``app="bench.bare:application", ready="/"`` is the bare baseline.
+    ``log``: a file for the server's output (tracebacks of 500s), otherwise discarded."""
     with socket.socket() as probe:  # a free port, so a server left over from another run is never measured
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"],
+        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("ab") if log else subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/healthz/", timeout=1)
+                urllib.request.urlopen(base + ready, timeout=1)
                 break
             except OSError:
                 if server.poll() is not None:

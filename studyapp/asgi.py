@@ -7,6 +7,17 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
 django_asgi_app = get_asgi_application()
 
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from studyapp.core.health import static_problem  # noqa: E402
+
+# A production server without its static files manifest would answer every page with a 500: refuse
+# to start instead, saying what to run (the same test as the studyapp.E001 check and /healthz/).
+if (problem := static_problem()) is not None:
+    raise ImproperlyConfigured(problem)
+
 from channels.routing import ProtocolTypeRouter  # noqa: E402  (after Django is set up)
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from studyapp.core.concurrency import LimitConcurrency  # noqa: E402
+
+application = ProtocolTypeRouter({"http": LimitConcurrency(django_asgi_app)})

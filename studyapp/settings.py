@@ -7,10 +7,14 @@ Environment variables:
     DATABASE_URL          default sqlite:///<project>/db.sqlite3; postgres://user:pass@host:5432/name.
     REDIS_URL             channel layer for the live quiz across processes; in-memory when unset.
     STUDYAPP_CONTENT_DIR  the course folder (default <project>/content).
+    STUDYAPP_REQUEST_THREADS  HTTP requests one server process works on at once (default 8; 0: no limit).
+    DJANGO_STATIC_ROOT    where collectstatic puts the static files (default <project>/staticfiles).
+    DJANGO_TRUSTED_PROXY_COUNT  reverse proxies in front of the app that append to X-Forwarded-For (default 0).
 """
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -61,9 +66,11 @@ INSTALLED_APPS = [
     "studyapp.srs",
     "studyapp.quizzes",
     "studyapp.pricing",
+    "studyapp.classrooms",
 ]
 
 MIDDLEWARE = [
+    "studyapp.core.middleware.FormCharsetMiddleware",  # first: a form body in another charset is a 400 before anything reads it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +84,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "studyapp.core.middleware.UserTimezoneMiddleware",
     "studyapp.core.middleware.HtmxMessagesMiddleware",
+    "studyapp.core.middleware.PrivateCacheMiddleware",
+    "studyapp.core.busy.DatabaseBusyMiddleware",  # late, so it sees a view's "database is locked" first: a 503
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused log in into the lockout page
 ]
 
 ROOT_URLCONF = "studyapp.urls"
@@ -94,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "studyapp.core.pagecache.markers",  # after csp: visitors' cached pages (core.pagecache)
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -113,13 +124,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10, "timeout": 10}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the loader writes; IMMEDIATE makes write transactions take the
-    # lock up front instead of failing half-way with "database is locked".
+    # lock up front instead of failing half-way with "database is locked". Django's backend, plus
+    # one first-come, first-served queue for the process's write transactions (studyapp.core.sqlite).
+    DATABASES["default"]["ENGINE"] = "studyapp.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# HTTP requests one server process works on at once (studyapp.core.concurrency); the others wait
+# their turn in the event loop. Keep it at or under the PostgreSQL pool's max_size. 0: no limit.
+STUDYAPP_REQUEST_THREADS = int(os.environ.get("STUDYAPP_REQUEST_THREADS", "8"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYERS = {
@@ -153,13 +169,14 @@ STUDYAPP_MOCK: dict[str, object] = {}
 # Accounts
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.UserBackend"]
+# AxesStandaloneBackend first: it refuses a locked-out log in before a password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "studyapp.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "content:home"
 LOGOUT_REDIRECT_URL = "content:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},  # ASVS 2.1.1
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -184,6 +201,23 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "studyapp@localhost")
 
+# Failed log ins (/accounts/login/ and /admin/login/, anything that calls authenticate()) are counted
+# by django-axes in the database, per username and, separately, per client address: 5 failures lock
+# that username, or that address, for 15 minutes after the last failure; a success clears them. A
+# refused attempt does not extend the lock, so the time the 429 page announces holds. See
+# docs/security.md ("Rate limits") and studyapp.accounts.lockout.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "studyapp.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "studyapp.accounts.lockout.client_address"
+# The client's address is REMOTE_ADDR unless the app sits behind reverse proxies that append the
+# address they saw to X-Forwarded-For: then say how many (usually 1), and the address that many
+# hops from the right is used. Never set it without such a proxy: a client could pick its address.
+STUDYAPP_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
 # ---------------------------------------------------------------------------
 # Internationalisation
 # ---------------------------------------------------------------------------
@@ -197,7 +231,7 @@ USE_TZ = True
 # ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))  # collectstatic writes here
 if DEBUG:
     # Development serves static files straight from the finders; staticfiles/ exists after collectstatic.
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

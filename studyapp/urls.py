@@ -11,6 +11,7 @@ urlpatterns = [
     path("study/", include("studyapp.srs.urls")),
     path("quiz/", include("studyapp.quizzes.urls")),
     path("pricing/", include("studyapp.pricing.urls")),
+    path("classes/", include("studyapp.classrooms.urls")),
     path("accounts/", include("studyapp.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

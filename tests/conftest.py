@@ -21,7 +21,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] in {"django.db.backends.sqlite3", "studyapp.core.sqlite"}:
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
@@ -32,6 +32,19 @@ def _fast_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(monkeypatch):
+    """Each test gets cache keys of its own and reads the content's version again: a page cached by
+    one test (core.pagecache) must not answer another's, whose rows were rolled back, nor another
+    run's sharing the Redis database (so the cache is not flushed under it)."""
+    import secrets
+
+    from studyapp.core import pagecache, versions
+
+    monkeypatch.setattr(pagecache, "_release_digest", f"test-{secrets.token_hex(6)}")
+    versions.forget()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import logout as log_out
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, LoginView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -19,27 +19,34 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from studyapp.core.redirects import safe_next
+
 from .forms import ProfileForm, SignupForm
 from .models import User
+from .services import UsernameTaken, create_account
 from .typing import AuthenticatedHttpRequest
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Public: anyone may create a learner account; they are signed in at once."""
     if request.user.is_authenticated:
         return redirect("content:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="studyapp.accounts.backends.UserBackend")
-        messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-        return redirect("content:home")
+        try:
+            user = create_account(user=form.save(commit=False))
+        except UsernameTaken:
+            form.add_error("username", form.instance.unique_error_message(User, ("username",)))
+        else:
+            login(request, user, backend="studyapp.accounts.backends.UserBackend")
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            return redirect("content:home")
     return render(request, "accounts/signup.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Signed-in users: their e-mail and time zone."""
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -52,7 +59,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def logout(request: HttpRequest) -> HttpResponse:
     """Anyone. GET shows a page with a log-out button (an address typed or bookmarked must not be a
     blank 405); POST, CSRF-protected like every form, logs out and says so on the next page."""
@@ -78,6 +85,15 @@ def reset_link_expired(user: User, token: str) -> bool:
         for secret in [generator.secret, *generator.secret_fallbacks]
     )
     return made and not generator.check_token(user, token)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LogInView(LoginView):
+    """Public: Django's log-in page, following ``next`` only to a path of this site's own
+    (:func:`studyapp.core.redirects.safe_next`); anything else goes to LOGIN_REDIRECT_URL."""
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        return safe_next(request or self.request, "")
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,13 +1,16 @@
 """Read a content folder from disk into parsed courses, with every problem found in it.
 
-The loader reads files and checks what spans files (unique ids and orders); the parsing package
-does the rest. Nothing here writes to the database: see :mod:`studyapp.content.sync`.
+The loader reads files and checks what spans files (unique ids and orders) and what the database's
+columns can hold (:mod:`studyapp.content.columns`); the parsing package does the rest. Nothing here
+writes to the database: see :mod:`studyapp.content.sync`.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import columns
 from .parsing.course import parse_course
+from .parsing.limits import MAX_FILE_BYTES
 from .parsing.note import parse_note
 from .parsing.types import CourseInfo, ParsedNote, Problem
 
@@ -30,6 +33,10 @@ class LoadResult:
 
 def _read(path: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # checked before reading: a course stays quick to check whatever lands in it
+            problems.append(Problem(path=rel, line=1, message=f"the file is {size:,} bytes; a file holds at most {MAX_FILE_BYTES:,} bytes"))
+            return None
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         problems.append(Problem(path=rel, line=1, message=f"not UTF-8 text ({error.reason})"))
@@ -47,6 +54,8 @@ def load_course(folder: Path, root: Path) -> tuple[LoadedCourse | None, list[Pro
     problems.extend(found)
     if info is None:
         return None, problems
+    assert text is not None
+    problems.extend(columns.course_problems(info, text=text, path=course_rel))
     topics = frozenset(t.slug for t in info.topics)
     notes: list[ParsedNote] = []
     for path in sorted(folder.rglob("*.md")):
@@ -57,6 +66,7 @@ def load_course(folder: Path, root: Path) -> tuple[LoadedCourse | None, list[Pro
         note, found = parse_note(text, path=rel, topics=topics)
         problems.extend(found)
         if note is not None:
+            problems.extend(columns.note_problems(note, course=info.slug, text=text))
             notes.append(note)
     problems.extend(_cross_checks(notes))
     return LoadedCourse(info=info, notes=tuple(sorted(notes, key=lambda n: n.meta.order))), problems

@@ -5,11 +5,28 @@ Learner state (reviews, attempts) points at cards and questions and never writes
 leave the files are *retired* (``retired_at`` set), never deleted, so that state is never lost.
 """
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
-from .parsing.types import DOMAINS
+from .parsing.types import BEYOND_EXAM, DOMAINS
+
+
+def excluding_tag[S: QuerySet[Any]](queryset: S, tag: str, *, field: str = "tags") -> S:
+    """``queryset`` without the rows whose JSON list of tags ``field`` holds ``tag`` (a card's, a
+    question's). The list as JSON text holds the quoted tag: one LIKE on SQLite and PostgreSQL alike."""
+    alias = f"{field.replace('__', '_')}_text"
+    return queryset.alias(**{alias: Cast(field, TextField())}).exclude(**{f"{alias}__contains": f'"{tag}"'})
+
+
+def beyond_exam_sql(column: str) -> str:
+    """The raw-SQL twin of ``excluding_tag(..., BEYOND_EXAM)``'s test, true for a beyond-exam row:
+    ``column`` is a JSON tag list's column (a constant of the caller, never input)."""
+    return f"CAST({column} AS TEXT) LIKE '%%\"{BEYOND_EXAM}\"%%'"
 
 
 class LiveQuerySet(models.QuerySet):
@@ -109,6 +126,7 @@ class Card(models.Model):
     section_anchor = models.CharField(max_length=200, blank=True)
     section_title = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(help_text="Order within the course: new cards are shown in this order.")
+    tags = models.JSONField(default=list, blank=True, help_text="Written after the card's id, as [tag:beyond-exam].")
     checksum = models.CharField(max_length=64)
     retired_at = models.DateTimeField(null=True, blank=True)
 

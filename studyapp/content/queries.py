@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
+from studyapp.core import pagecache
 from studyapp.questions.models import Question
 
 from .models import Card, Course, Note, NoteRead, Topic
@@ -24,25 +26,41 @@ class TopicRow:
 
 
 def course_outline(course: Course, user: User | None) -> list[TopicRow]:
-    """The course home: live topics in order, each with its notes and (signed in) what was read."""
-    notes = list(Note.objects.live().filter(course=course).select_related("course").defer("body_html", "toc_html").order_by("order"))
+    """The course home: live topics in order, each with its notes and (signed in) what was read.
+
+    The outline is the same for everyone until the content changes, so it is kept in the cache
+    (:func:`studyapp.core.pagecache.remember`); only what this learner read is read each time."""
+    outline = pagecache.remember(f"outline:{course.pk}", lambda: _outline(course))
     read = set(NoteRead.objects.for_user(user).filter(note__course=course).values_list("note_id", flat=True)) if user else set()
-    cards = dict(
+    return [TopicRow(topic=t, notes=notes, read=read, cards=cards, questions=questions) for t, notes, cards, questions in outline]
+
+
+def _outline(course: Course) -> list[tuple[Topic, list[Note], int, int]]:
+    """(topic, its notes, flashcards, questions) for each live topic in order: two queries, the
+    counts being subqueries of the topics' one."""
+    notes = list(Note.objects.live().filter(course=course).select_related("course").defer("body_html", "toc_html").order_by("order"))
+    cards = (
         Card.objects.live()
-        .filter(course=course, note__retired_at__isnull=True)
-        .values_list("note__topic_id")
-        .annotate(n=Count("id"))
+        .filter(course=course, note__topic=OuterRef("pk"), note__retired_at__isnull=True)
         .order_by()
+        .values("note__topic")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    questions = dict(
-        Question.objects.published().filter(placement__course=course).values_list("placement__topic_id").annotate(n=Count("id")).order_by()
+    questions = (
+        Question.objects.published()
+        .filter(placement__course=course, placement__topic=OuterRef("pk"))
+        .order_by()
+        .values("placement__topic")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    return [
-        TopicRow(
-            topic=t, notes=[n for n in notes if n.topic_id == t.pk], read=read, cards=cards.get(t.pk, 0), questions=questions.get(t.pk, 0)
-        )
-        for t in Topic.objects.live().filter(course=course)
-    ]
+    topics = (
+        Topic.objects.live()
+        .filter(course=course)
+        .annotate(n_cards=Coalesce(Subquery(cards), 0), n_questions=Coalesce(Subquery(questions), 0))
+    )
+    return [(t, [n for n in notes if n.topic_id == t.pk], t.n_cards, t.n_questions) for t in topics]
 
 
 def note_page() -> "QuerySet[Note]":

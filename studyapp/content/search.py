@@ -13,6 +13,7 @@ token is quoted (FTS5) or reduced to letters and digits (tsquery).
 
 import difflib
 import html
+import json
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from django.db.models import Case, Count, F, FloatField, Max, Q, Value, When
 from studyapp.questions.models import Status
 
 from .models import SearchEntry
+from .parsing.types import BEYOND_EXAM
 
 PAGE_SIZE = 10
 MAX_PAGES = 25
@@ -77,6 +79,7 @@ class Hit:
     note_title: str  # the note it belongs to, for context
     url: str
     snippet_html: str  # escaped text with <mark> around the matched words
+    beyond_exam: bool = False  # a question tagged beyond-exam: the page says so
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,7 +181,7 @@ def _search_sqlite(terms: tuple[str, ...], limit: int, offset: int, *, every: bo
     match = (" " if every else " OR ").join(quoted)
     sql = f"""
         SELECT e.kind, e.title, n.title, e.url,
-               snippet(content_searchentry_fts, 1, '{START}', '{STOP}', ' … ', 24)
+               snippet(content_searchentry_fts, 1, '{START}', '{STOP}', ' … ', 24), q.tags
         FROM content_searchentry_fts
         JOIN content_searchentry e ON e.id = content_searchentry_fts.rowid
         LEFT JOIN content_note n ON n.id = e.note_id
@@ -191,7 +194,10 @@ def _search_sqlite(terms: tuple[str, ...], limit: int, offset: int, *, every: bo
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, limit, offset])
         rows = cursor.fetchall()
-    return [Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s)) for k, t, n, u, s in rows]
+    return [
+        Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s), beyond_exam=_beyond(json.loads(tags) if tags else None))
+        for k, t, n, u, s, tags in rows
+    ]
 
 
 def _search_postgres(terms: tuple[str, ...], limit: int, offset: int, *, every: bool) -> list[Hit]:
@@ -218,6 +224,11 @@ def _search_postgres(terms: tuple[str, ...], limit: int, offset: int, *, every: 
             ),
         )
         .order_by("-rank", "id")
-        .values_list("kind", "title", "note__title", "url", "snippet")[offset : offset + limit]
+        .values_list("kind", "title", "note__title", "url", "snippet", "question__tags")[offset : offset + limit]
     )
-    return [Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s)) for k, t, n, u, s in rows]
+    return [Hit(kind=k, title=t, note_title=n, url=u, snippet_html=highlight(s), beyond_exam=_beyond(tags)) for k, t, n, u, s, tags in rows]
+
+
+def _beyond(tags: object) -> bool:
+    """Whether a hit's question tags (a list, or None for a hit that is no question) hold beyond-exam."""
+    return isinstance(tags, list) and BEYOND_EXAM in tags

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import Truncator
 
+from studyapp.core import pagecache, versions
 from studyapp.questions import services as question_services
 from studyapp.questions.models import CATEGORY_ROOT, Status
 
@@ -70,6 +71,8 @@ def sync_content(result: LoadResult, *, now: datetime) -> SyncReport:
         question_services.retire_many(ids=QuestionPlacement.objects.filter(course=course).values_list("question_id", flat=True))
         SearchEntry.objects.filter(course=course).delete()
         report.changes["courses retired"] += 1
+    if report.changes:
+        versions.bump(pagecache.VERSION)  # the visitors' cached pages and fragments (core.pagecache) are stale now
     return report
 
 
@@ -192,6 +195,7 @@ def _sync_cards(course: Course, loaded: LoadedCourse, notes: dict[str, Note], *,
                 "section_anchor": parsed.section.anchor,
                 "section_title": parsed.section.title,
                 "position": position,
+                "tags": list(parsed.tags),  # a row updated in place: its review history stays
                 "checksum": parsed.checksum,
                 "retired_at": None,
             }

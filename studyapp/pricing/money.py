@@ -126,6 +126,7 @@ class Field:
     optional: bool = False  # may be left empty even without a default
     choice_labels: tuple[str, ...] = ()  # what a form shows for each choice ("Arm (Graviton)" for arm64)
     when: tuple[str, tuple[str, ...]] | None = None  # (choice input, its values) for which this input counts
+    section: str = ""  # an optional feature ("Provisioned concurrency"): its inputs are folded away until used
 
     def options(self) -> tuple[tuple[str, str], ...]:
         """(value, label) for each choice; the value is the input's value everywhere."""

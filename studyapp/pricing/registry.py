@@ -24,7 +24,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "lambda": {"requests": "3000000", "duration_ms": "120", "memory_mb": "1536"},
     "api_gateway": {"requests": "432000000", "request_size_kb": "12"},
     "batch": {"compute": "ec2", "instance_type": "c5.2xlarge", "instances": "4", "hours": "90"},
-    "lightsail": {"bundle": "micro"},
+    "lightsail": {"bundle": "micro", "snapshot_gb": "40"},
 }
 
 

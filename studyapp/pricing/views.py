@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
@@ -12,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import estimates, registry
-from .money import Estimate, InputError, money, to_cents, worded
+from .money import Estimate, Field, InputError, money, to_cents, worded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,9 +94,26 @@ def form_rows(module, raw: dict[str, str], errors: dict[str, list[str]], prefix:
                 "errors": [worded(f, message) for message in errors.get(f.name, [])],
                 "when_name": prefix + f.when[0] if f.when else "",
                 "when_values": " ".join(f.when[1]) if f.when else "",
+                "section": f.section,
             }
         )
+    _mark_sections(rows)
     return rows
+
+
+def _mark_sections(rows: list[dict[str, object]]) -> None:
+    """Fold each optional feature's inputs (consecutive rows of one ``section``) into a disclosure,
+    open when one of them is set away from its default or has an error: with or without JavaScript,
+    a Lambda bill without provisioned concurrency shows no provisioned-concurrency inputs."""
+    for i, row in enumerate(rows):
+        section = row["section"]
+        if not section:
+            continue
+        if i == 0 or rows[i - 1]["section"] != section:
+            members = [r for r in rows[i:] if r["section"] == section]
+            row["section_start"] = section
+            row["section_open"] = any(r["errors"] or r["value"] != str(cast(Field, r["field"]).default) for r in members)
+        row["section_end"] = i + 1 == len(rows) or rows[i + 1]["section"] != section
 
 
 def _run(module, raw: Mapping[str, object]) -> tuple[Estimate | None, dict[str, list[str]]]:
@@ -124,14 +142,14 @@ def context_for(request: HttpRequest, module) -> dict[str, object]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Public: every calculator, and ready-made comparisons."""
     return render(request, "pricing/index.html", {"calculators": registry.CALCULATORS.values(), "comparisons": COMPARISONS})
 
 
 @login_not_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def calculator(request: HttpRequest, service: str) -> HttpResponse:
     """Public: one calculator. The form is a GET form (its URL is the scenario, to share or
@@ -141,7 +159,7 @@ def calculator(request: HttpRequest, service: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def embed(request: HttpRequest, service: str) -> HttpResponse:
     """Public: the calculator as a note embeds it (loaded when scrolled into view)."""
     module = _service(service)
@@ -149,7 +167,7 @@ def embed(request: HttpRequest, service: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def estimate_json(request: HttpRequest, service: str) -> JsonResponse:
     """Public: the estimate as JSON (same shape as ``manage.py estimate``); 400 with every error."""
     module = _service(service)
@@ -161,7 +179,7 @@ def estimate_json(request: HttpRequest, service: str) -> JsonResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def compare(request: HttpRequest, preset: str) -> HttpResponse:
     """Public: two scenarios side by side, and which is cheaper. A GET form like a calculator's
@@ -202,7 +220,7 @@ def _estimate_url(name: str, plan: estimates.Plan) -> str:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def estimate(request: HttpRequest) -> HttpResponse:
     """Public: several services priced together (AWS's "My Estimate"), the whole estimate in the
@@ -232,7 +250,7 @@ def estimate(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def estimate_csv(request: HttpRequest) -> HttpResponse:
     """Public: the estimate as a CSV file (a line per bill item, a total per service, the monthly
     and yearly totals); 400 while a line has inputs to fix."""
@@ -262,7 +280,7 @@ def _amount(text: str) -> Decimal | None:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def problems(request: HttpRequest) -> HttpResponse:
     """Public: pricing word problems, answered in dollars and checked to the cent, then the worked
     bill. A series of ``of`` problems is carried in the URL (number, right so far), so it needs no

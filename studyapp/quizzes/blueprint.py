@@ -10,13 +10,17 @@ Billing, Pricing and Support (``domain-4``) 12 %; single answer with exactly 4 o
 response with 5 or more, as on the real exam (true/false does not appear there). The weights are the
 exam guide's shares of scored content; applying them to all 65 questions gives 16/19/22/8.
 
+Two mocks in a row: a draw may ``avoid`` the ids of the previous one, taking each domain's count
+from the rest first and repeating only what a small pool forces, so consecutive mocks share at most
+``max(0, 2 × count − pool)`` questions per domain (:func:`repeat_bound`).
+
 Drawing is O(bank size): one pass to bucket eligible items by domain, then a sample per domain.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -159,9 +163,16 @@ def _capped(seats: int, shares: Mapping[str, Fraction], available: Mapping[str, 
     return counts
 
 
-def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random) -> Draw:
+def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random, avoid: Collection[int] = frozenset()) -> Draw:
     """Draw ``blueprint.total`` distinct eligible questions, shuffled: from a weighted domain, and
     admitted by :meth:`Blueprint.fits` (an allowed kind with the right number of options).
+
+    ``avoid`` (the learner's previous mock, say) changes which questions are drawn, never how many:
+    each domain draws its count from its items not in ``avoid`` first, and only when those are too
+    few takes the rest at random from the avoided ones. Two draws in a row from the same bank, the
+    second avoiding the first, thus share at most ``max(0, 2 × count − pool)`` questions in each
+    domain (its count and its eligible pool: :func:`repeat_bound`), none once every pool holds twice
+    its count. An empty ``avoid`` draws exactly as before it existed.
 
     Each domain gives its :func:`targets` count. A domain with fewer eligible items gives all of them,
     the difference is recorded in ``shortfall``, and the missing seats are filled from the other
@@ -177,7 +188,12 @@ def draw(bank: Iterable[BankItem], blueprint: Blueprint, *, rng: random.Random) 
     counts = _counts(available, blueprint)
     items: list[int] = []
     for domain in sorted(buckets):  # a fixed order, so a seed replays
-        items.extend(rng.sample(buckets[domain], counts[domain]))
+        ids, count = buckets[domain], counts[domain]
+        fresh = [i for i in ids if i not in avoid] if avoid else ids
+        if len(fresh) >= count:
+            items.extend(rng.sample(fresh, count))
+        else:  # all the fresh ones, then as few repeats as the domain's count needs
+            items.extend(fresh + rng.sample([i for i in ids if i in avoid], count - len(fresh)))
     rng.shuffle(items)
     return Draw(
         items=tuple(items),
@@ -195,6 +211,17 @@ def planned_counts(bank: Iterable[BankItem], blueprint: Blueprint) -> dict[str, 
     available = {domain: len(ids) for domain, ids in _buckets(bank, blueprint).items()}
     counts = _counts(available, blueprint)
     return {domain: counts[domain] for domain in sorted(counts)}
+
+
+def repeat_bound(bank: Iterable[BankItem], blueprint: Blueprint) -> dict[str, int]:
+    """At most how many questions of each weighted domain two mocks in a row share, when the second
+    avoids the first (see :func:`draw`): ``max(0, 2 × count − pool)``, where ``count`` is what
+    :func:`planned_counts` draws from the domain and ``pool`` its eligible items. The first mock took
+    ``count`` of the pool, the second finds ``pool − count`` fresh ones and repeats only the rest.
+    Keys as :func:`planned_counts`'s; their sum bounds the whole exam's overlap."""
+    available = {domain: len(ids) for domain, ids in _buckets(bank, blueprint).items()}
+    counts = _counts(available, blueprint)
+    return {domain: max(0, 2 * counts[domain] - available[domain]) for domain in sorted(counts)}
 
 
 def _buckets(bank: Iterable[BankItem], blueprint: Blueprint) -> dict[str, list[int]]:

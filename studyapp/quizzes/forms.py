@@ -2,12 +2,13 @@ from django import forms
 
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
+from studyapp.core.forms import IdsChoiceField
 
 from .services import FILTERS, MAX_QUESTIONS, MIN_QUESTIONS, PracticeChoice
 
 
 class PracticeForm(forms.Form):
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdsChoiceField(
         queryset=Topic.objects.live().order_by("course", "position"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -21,6 +22,11 @@ class PracticeForm(forms.Form):
     )
     count = forms.IntegerField(min_value=MIN_QUESTIONS, max_value=MAX_QUESTIONS, initial=10, label="Number of questions")
     only = forms.ChoiceField(choices=list(FILTERS.items()), initial="all", widget=forms.RadioSelect, label="Which questions")
+    include_beyond_exam = forms.BooleanField(
+        required=False,
+        label="Include beyond-exam questions",
+        help_text="Questions on price arithmetic and configuration details the exam does not ask.",
+    )
     pricing_problems = forms.BooleanField(
         required=False,
         label="Pricing problems instead",
@@ -30,5 +36,9 @@ class PracticeForm(forms.Form):
     def choice(self) -> PracticeChoice:
         data = self.cleaned_data
         return PracticeChoice(
-            topic_ids=[t.pk for t in data["topics"]], domains=list(data["domains"]), count=data["count"], only=data["only"]
+            topic_ids=[t.pk for t in data["topics"]],
+            domains=list(data["domains"]),
+            count=data["count"],
+            only=data["only"],
+            include_beyond_exam=data["include_beyond_exam"],
         )

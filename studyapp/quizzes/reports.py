@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Topic
+from studyapp.content.models import Topic, excluding_tag
 from studyapp.content.parsing.types import DOMAINS
 from studyapp.questions.models import Question
 from studyapp.srs.charts import score_chart
@@ -119,10 +119,12 @@ def sample_question(answer: str | None) -> dict[str, object] | None:
 
 
 def mock_start(user) -> dict[str, object]:
-    """The mock's format, and per domain the exam's count beside what this bank will really draw."""
+    """The mock's format, and per domain the exam's count beside what this bank will really draw;
+    and at most how many questions two mocks in a row share (``repeats``)."""
     quiz = services.mock_quiz()
     targets = blueprint.targets(quiz.blueprint())
-    drawn = blueprint.planned_counts(services.bank_items(), quiz.blueprint())
+    bank = services.bank_items()
+    drawn = blueprint.planned_counts(bank, quiz.blueprint())
     minutes = None if quiz.time_limit is None else quiz.time_limit.total_seconds() / 60
     rows = [(code, DOMAINS.get(code, code), targets[code], drawn[code]) for code in targets]
     return {
@@ -133,6 +135,7 @@ def mock_start(user) -> dict[str, object]:
         "domains": rows,
         "drawn_total": sum(drawn.values()),
         "short": [name for _, name, target, count in rows if count < target],
+        "repeats": sum(blueprint.repeat_bound(bank, quiz.blueprint()).values()),
         "pass_mark": grading.SCALED_PASS,
     }
 
@@ -240,7 +243,9 @@ def readiness(user: User, *, now: datetime, exam_date: date | None = None) -> di
     day = exam_date or exam_day(user, today=today)
     morning = datetime.combine(day, time(EXAM_HOUR), tzinfo=zoneinfo.ZoneInfo(user.time_zone or "UTC")).astimezone(UTC)
     cards = recall_by_domain(user, at=max(now, morning))
-    questions = dict(Question.objects.published().filter(placement__isnull=False).values_list("pk", "domain"))
+    # Exam-relevant questions only: a beyond-exam one, answered in practice by choice, is not exam readiness.
+    relevant = excluding_tag(Question.objects.published().filter(placement__isnull=False), services.BEYOND_EXAM)
+    questions = dict(relevant.values_list("pk", "domain"))
     answered = set(
         AttemptQuestion.objects.filter(attempt__user=user, answered_at__isnull=False, question__in=list(questions))
         .values_list("question_id", flat=True)

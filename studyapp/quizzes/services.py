@@ -9,10 +9,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from studyapp.accounts.models import User
+from studyapp.content.models import excluding_tag
+from studyapp.content.parsing import types
 from studyapp.questions.content import InvalidResponse, Policy, grade
 from studyapp.questions.models import Question
 from studyapp.srs.services import enqueue_question
@@ -38,12 +39,22 @@ class InvalidAnswer(ValueError):
     """The answer names options the question does not have, or too many for a single answer."""
 
 
+class NothingMissed(ValueError):
+    """Every question of the attempt was answered right: there is nothing to retry."""
+
+
+REPEAT_WINDOW = timedelta(seconds=10)
+"""A practice start repeated this soon with the same choices (a double click, a form sent again)
+resumes the attempt it made instead of making another: see :func:`start_questions`."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PracticeChoice:
     topic_ids: list[int] = field(default_factory=list)  # empty: every topic
     domains: list[str] = field(default_factory=list)  # empty: every domain
     count: int = 10
     only: str = "all"
+    include_beyond_exam: bool = False  # questions tagged beyond-exam: only when the learner asks
 
     def quiz(self) -> Quiz:
         """The session as an unsaved quiz: the learner's rules, feedback and review after each answer."""
@@ -53,6 +64,7 @@ class PracticeChoice:
             topic_ids=list(self.topic_ids),
             domains=list(self.domains),
             question_count=self.count,
+            include_beyond_exam=self.include_beyond_exam,
             time_limit=None,
             feedback=Feedback.IMMEDIATE,
             show_marks=Shown.IMMEDIATELY,
@@ -61,7 +73,7 @@ class PracticeChoice:
         )
 
 
-BEYOND_EXAM = "beyond-exam"
+BEYOND_EXAM = types.BEYOND_EXAM
 """The tag of questions that test what CLF-C02 does not ask; quizzes leave them out unless told."""
 
 
@@ -75,8 +87,7 @@ def questions_for(quiz: Quiz) -> QuerySet[Question]:
     if quiz.domains:
         pool = pool.filter(domain__in=quiz.domains)
     if not quiz.include_beyond_exam:
-        # The tag list as JSON text holds the quoted tag: one LIKE on SQLite and PostgreSQL alike.
-        pool = pool.alias(tags_text=Cast("tags", TextField())).exclude(tags_text__contains=f'"{BEYOND_EXAM}"')
+        pool = excluding_tag(pool, BEYOND_EXAM)
     return pool
 
 
@@ -95,11 +106,18 @@ def practice_pool(user: User, choice: PracticeChoice) -> QuerySet[Question]:
 
 
 def start_practice(*, user: User, choice: PracticeChoice, now: datetime, rng: random.Random) -> Attempt:
-    """A new practice attempt: ``choice.count`` questions drawn at random from the pool, options shuffled."""
+    """A new practice attempt: ``choice.count`` questions drawn at random from the pool, options
+    shuffled; or, repeated within REPEAT_WINDOW with the same choice, the attempt it made."""
     ids = list(practice_pool(user, choice).values_list("pk", flat=True))
     if not ids:
         raise EmptyPool("no question matches that choice")
-    options = {"topics": choice.topic_ids, "domains": choice.domains, "count": choice.count, "only": choice.only}
+    options = {
+        "topics": choice.topic_ids,
+        "domains": choice.domains,
+        "count": choice.count,
+        "only": choice.only,
+        "beyond_exam": choice.include_beyond_exam,
+    }
     return start_questions(user=user, question_ids=rng.sample(ids, min(choice.count, len(ids))), now=now, rng=rng, options=options)
 
 
@@ -107,16 +125,42 @@ def start_practice(*, user: User, choice: PracticeChoice, now: datetime, rng: ra
 def start_questions(
     *, user: User, question_ids: list[int], now: datetime, rng: random.Random, options: dict[str, object] | None = None
 ) -> Attempt:
-    """A practice attempt of exactly these questions (shuffled), each at its current version."""
+    """A practice attempt of exactly these questions (shuffled), each at its current version.
+
+    Or the learner's practice attempt under way that was started with the same ``options`` less than
+    :data:`REPEAT_WINDOW` ago: a repeated start resumes it. The learner's row is locked first, so
+    starts that race (on PostgreSQL) run one after the other and the later ones find the first."""
+    options = options or {"retry": True}
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if (recent := _recent_start(user, options, now)) is not None:
+        return recent
     chosen = list(question_ids)
     rng.shuffle(chosen)
     found = set(Question.objects.published().filter(pk__in=chosen).values_list("pk", flat=True))
     chosen = [qid for qid in chosen if qid in found]
     if not chosen:
         raise EmptyPool("none of those questions is still in the course")
-    attempt = Attempt.objects.create(user=user, mode=Mode.PRACTICE, started_at=now, options=options or {"retry": True})
+    attempt = Attempt.objects.create(user=user, mode=Mode.PRACTICE, started_at=now, options=options)
     _add_slots(attempt, chosen, rng)
     return attempt
+
+
+def _recent_start(user: User, options: dict[str, object], now: datetime) -> Attempt | None:
+    """The learner's practice attempt under way started with ``options`` within REPEAT_WINDOW of ``now``."""
+    recent = Attempt.objects.for_user(user).filter(
+        mode=Mode.PRACTICE, quiz__isnull=True, finished_at__isnull=True, started_at__gt=now - REPEAT_WINDOW, started_at__lte=now
+    )
+    return next((attempt for attempt in recent.order_by("-started_at", "-pk") if attempt.options == options), None)
+
+
+def start_retry(*, user: User, attempt: Attempt, now: datetime, rng: random.Random) -> Attempt:
+    """A practice attempt of the questions ``attempt`` (the learner's, finished) missed: answered
+    wrongly or not answered. Repeated within REPEAT_WINDOW, it resumes the retry it made. Raises
+    NothingMissed, or EmptyPool when none of them is still in the course."""
+    missed = list(attempt.slots.exclude(fraction=1).values_list("question_id", flat=True))
+    if not missed:
+        raise NothingMissed("nothing was missed in that attempt")
+    return start_questions(user=user, question_ids=missed, now=now, rng=rng, options={"retry": True, "of": attempt.pk})
 
 
 @transaction.atomic
@@ -264,16 +308,29 @@ def in_progress_mock(user: User, *, review: bool = False) -> Attempt | None:
     return Attempt.objects.for_user(user).filter(which, finished_at__isnull=True).order_by("-started_at").first()
 
 
+def previous_mock_questions(user: User) -> set[int]:
+    """The questions of the learner's latest mock, timed or in review mode, finished or not (one
+    abandoned is gone): what the next draw avoids, so two mocks in a row share as few questions as
+    the bank allows (:func:`studyapp.quizzes.blueprint.repeat_bound`)."""
+    latest = Attempt.objects.for_user(user).filter(quiz__selection=Selection.BLUEPRINT).order_by("-started_at", "-pk").values("pk")[:1]
+    return set(AttemptQuestion.objects.filter(attempt_id__in=latest).values_list("question_id", flat=True))
+
+
 @transaction.atomic
 def start_mock(*, user: User, now: datetime, rng: random.Random, review: bool = False) -> Attempt:
     """A mock exam drawn by the blueprint, or the one already under way (it resumes). ``review``:
-    the untimed review mode, with feedback after each question (see :func:`review_mock_quiz`)."""
+    the untimed review mode, with feedback after each question (see :func:`review_mock_quiz`).
+
+    Exam-relevant questions only (:func:`questions_for` leaves beyond-exam ones out), exactly the
+    blueprint's count per domain when the bank has them, and first those the learner's previous mock
+    did not ask: two mocks in a row share at most ``max(0, 2 × count − pool)`` questions per domain.
+    The same bank, previous mock and ``rng`` seed give the same draw."""
     User.objects.select_for_update().get(pk=user.pk)  # one start at a time per learner: a double click resumes
     current = in_progress_mock(user, review=review)
     if current is not None:
         return current
     quiz = review_mock_quiz() if review else mock_quiz()
-    drawn = blueprint_module.draw(bank_items(), quiz.blueprint(), rng=rng)
+    drawn = blueprint_module.draw(bank_items(), quiz.blueprint(), rng=rng, avoid=previous_mock_questions(user))
     if not drawn.items:
         raise EmptyPool("the question bank is empty")
     attempt = Attempt.objects.create(

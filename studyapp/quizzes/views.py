@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.accounts.typing import AuthenticatedHttpRequest
@@ -23,8 +23,8 @@ from .models import Attempt, AttemptQuestion, Mode
 
 
 @login_not_required
-@require_GET
-@cache_control(private=True)
+@require_safe
+@cache_control(private=True, no_store=True)
 def home(request: HttpRequest) -> HttpResponse:
     """The learner's quizzes: start one, and the history of attempts. Public: a visitor sees what
     the quizzes are and a sample question to answer (``?option=``, nothing saved)."""
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", reports.history(request.user))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose topics, domains, how many and which questions; then start."""
     form = PracticeForm(request.POST or None)
@@ -59,7 +59,7 @@ def _render_question(request: AuthenticatedHttpRequest, slot: AttemptQuestion, t
     return render(request, template_for(request, "quizzes/question.html", "question"), context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question; POST answers it and shows the feedback (htmx: only the question fragment)."""
     slot, total = _slot(request, attempt_id, position)
@@ -67,7 +67,7 @@ def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) 
         return redirect("quizzes:mock_question", attempt_id, position)
     if request.method == "POST" and slot.attempt.mode != Mode.PRACTICE:
         return HttpResponseBadRequest("A submitted exam takes no more answers.", content_type="text/plain")
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return _render_question(request, slot, total)
     values = request.POST.getlist("option")
     if not values and slot.answered_at is None:  # a learner's slip, not a forged request
@@ -97,7 +97,7 @@ def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> H
     return redirect("quizzes:question", attempt_id, position)
 
 
-@require_GET
+@require_safe
 def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Score, by domain and topic, and what was missed."""
     attempt = access_attempt(request.user, attempt_id)
@@ -113,24 +113,23 @@ def retry_missed(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResp
     attempt = access_attempt(request.user, attempt_id)
     if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
         return redirect("quizzes:mock_review", attempt.pk)
-    missed = list(attempt.slots.exclude(fraction=1).values_list("question_id", flat=True))
-    if not missed:
+    try:
+        retry = services.start_retry(user=request.user, attempt=attempt, now=timezone.now(), rng=random.Random())
+    except services.NothingMissed:
         messages.info(request, "Nothing was missed in that attempt.")
         return redirect("quizzes:results", attempt_id)
-    try:
-        retry = services.start_questions(user=request.user, question_ids=missed, now=timezone.now(), rng=random.Random())
     except services.EmptyPool:
         messages.info(request, "The questions missed in that attempt are no longer in the course.")
         return redirect("quizzes:results", attempt_id)
     return redirect(retry)
 
 
-@require_http_methods(["GET", "POST"])
-@cache_control(private=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+@cache_control(private=True, no_store=True)
 def abandon(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """GET asks to confirm; POST throws the attempt under way away, answers and all (the owner only)."""
     attempt = access_attempt(request.user, attempt_id)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return render(request, "quizzes/abandon.html", {"attempt": attempt, "finished": attempt.finished_at is not None})
     try:
         services.abandon_attempt(user=request.user, attempt_id=attempt.pk, now=timezone.now())
@@ -156,7 +155,7 @@ def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mock_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mock exam's format and rules; POST starts one (or resumes the one under way): timed, or
     with ``mode=review`` the untimed review mode, which runs as practice does."""
@@ -182,16 +181,16 @@ def _destination(go: str, position: int, total: int) -> int | None:
     return target if target is not None and 1 <= target <= total else position
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question of a mock. POST saves the answer first, whichever control sent it (htmx:
     autosave on every change, or the flag), then, without JavaScript, goes where the button said:
     previous, next, a number of the question map, the review page, or back here after a flag."""
     attempt = _mock(request, attempt_id)
-    if request.method == "GET" and (closed := _closed(request, attempt)) is not None:
+    if request.method != "POST" and (closed := _closed(request, attempt)) is not None:
         return closed
     slot = slot_of(attempt, position)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return render(request, "quizzes/mock_question.html", reports.mock_question(attempt, slot, now=timezone.now()))
     go = request.POST.get("go", "")
     try:
@@ -229,7 +228,7 @@ def _refused(request: AuthenticatedHttpRequest, attempt: Attempt, refused: Excep
     return redirect("quizzes:results", attempt.pk)
 
 
-@require_GET
+@require_safe
 def mock_review(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Before submitting: every question, with the unanswered and flagged ones listed first."""
     attempt = _mock(request, attempt_id)
@@ -246,8 +245,8 @@ def mock_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRespo
     return redirect("quizzes:results", attempt.pk)
 
 
-@require_GET
-@cache_control(private=True)
+@require_safe
+@cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
 def readiness_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per exam domain: the course seen, the recall predicted on the learner's exam date and the

@@ -2,14 +2,17 @@
 filtered. Writes go through :func:`studyapp.srs.services.bulk_change`.
 
 An item is "in the queue" once it has a review state: a card seen (or suspended, buried, flagged
-before it was seen), or a question sent here by a wrong answer. Cards never touched are not listed.
+before it was seen), or a question sent here by a wrong answer. Cards never touched are not listed,
+nor, when the learner's study setting leaves them out of the queue, beyond-exam cards, unless the
+"Beyond-exam cards" filter asks for them.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.timezone import localtime
 
@@ -31,6 +34,7 @@ class Filters:
     flagged: bool = False
     buried: bool = False
     leech: bool = False
+    beyond_exam: bool = False  # only cards tagged beyond-exam, whether the queue includes them or not
 
 
 def browse(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewState]:
@@ -82,6 +86,8 @@ def browse(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewSta
         states = states.filter(buried_until__gt=now)
     if filters.leech:
         states = states.filter(leech=True)
+    # The "Beyond-exam cards" filter finds them whatever the study setting; otherwise the setting rules.
+    states = states.beyond_exam_cards() if filters.beyond_exam else states.in_learners_scope()
     return states.order_by(F("due").asc(nulls_first=True), "pk")
 
 
@@ -108,34 +114,53 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def rows(states: Iterable[ReviewState], *, now: datetime) -> list[Row]:
-    """The rows of one page of :func:`browse`."""
+# The columns a row shows, read as plain values: building five model instances per row (state,
+# card, note, topic, course...) cost more than the query itself (bench/cards.py).
+_COLUMNS = (
+    *("pk", "card_id", "state", "due", "lapses", "suspended", "flagged", "buried_until", "leech"),
+    *("card__front_html", "card__section_anchor", "card__note__slug", "card__note__course__slug", "card__note__topic__title"),
+    *("question__source_key", "question__current_version__data__stem", "question__placement__topic__title"),
+    *("question__placement__note__slug", "question__placement__note__course__slug"),
+)
+
+
+def page(states: QuerySet[ReviewState], number: str | None, *, now: datetime) -> tuple[Page, list[Row]]:
+    """Page ``number`` of :func:`browse` (Django's ``get_page``: out of range is the last page) and
+    its rows: one query for the count, one for the page's columns."""
+    shown = Paginator(states.values_list(*_COLUMNS), PAGE_SIZE).get_page(number)
+    note_url = reverse("content:note", args=["COURSE", "NOTE"])  # once, not per row: slugs need no quoting
     shaped = []
-    for state in states:
-        if state.card is not None:
-            text, url, topic = strip_tags(state.card.front_html), state.card.get_absolute_url(), state.card.note.topic.title
+    for values in shown.object_list:
+        pk, card_id, state, due, lapses, suspended, flagged, buried_until, leech, *rest = values
+        front, anchor, note, course, card_topic, source_key, stem, question_topic, question_note, question_course = rest
+        if card_id is not None:
+            text, topic = strip_tags(front), card_topic
+            url = note_url.replace("COURSE", course, 1).replace("NOTE", note, 1) + (f"#{anchor}" if anchor else "")
         else:
-            assert state.question is not None and state.question.current_version is not None, "a state is for a card or a question"
-            placement = state.question.placement
-            text = str(state.question.current_version.data.get("stem", ""))
-            url = placement.get_absolute_url() if placement.note_id else ""
-            topic = placement.topic.title
-        marks = [label for label, on in (("Suspended", state.suspended), ("Flagged", state.flagged)) if on]
-        if state.buried_until and state.buried_until > now:
-            marks.append("Buried")
+            text, topic = str(stem or ""), question_topic
+            url = (
+                note_url.replace("COURSE", question_course, 1).replace("NOTE", question_note, 1) + f"#q-{source_key}"
+                if question_note
+                else ""
+            )
+        marks = [
+            label
+            for label, on in (("Suspended", suspended), ("Flagged", flagged), ("Buried", bool(buried_until and buried_until > now)))
+            if on
+        ]
         shaped.append(
             Row(
-                pk=state.pk,
-                is_question=state.card_id is None,
+                pk=pk,
+                is_question=card_id is None,
                 text=_short(text, 110),
                 tick_label=f"Tick {_short(text, 60)}",
                 url=url,
                 topic=topic,
-                state=ItemState(state.state).label,
-                due=state.due,
-                due_text=f"{localtime(state.due):%-d %b %Y}" if state.due else "–",
-                lapses=state.lapses,
-                marks=(*marks, *(("Leech",) if state.leech else ())),
+                state=ItemState(state).label,
+                due=due,
+                due_text=f"{localtime(due):%-d %b %Y}" if due else "–",
+                lapses=lapses,
+                marks=(*marks, *(("Leech",) if leech else ())),
             )
         )
-    return shaped
+    return shown, shaped

@@ -28,12 +28,14 @@ def _point(inner: str, *, label: str, focusable: bool) -> str:
     )
 
 
-EMPTY_HEIGHT = 40  # an empty chart is one line of text, not a blank plot
+EMPTY_WIDTH, EMPTY_HEIGHT = 200, 40  # an empty chart is one line of text, not a blank plot
 
 
 def _empty(css: str, width: int, *, label: str, title: str) -> str:
-    text = f'<text class="chart-empty" x="{width / 2:.0f}" y="{EMPTY_HEIGHT / 2 + 5:.0f}" text-anchor="middle">{NO_DATA}</text>'
-    return _svg(f"{css} chart-empty-state", width, EMPTY_HEIGHT, label=label, title=title, body=text, keys="none")
+    """ "No data yet" in a box of its own size (CSS draws it 1:1), so the text is not scaled down
+    with the chart's width on a phone."""
+    text = f'<text class="chart-empty" x="{EMPTY_WIDTH / 2:.0f}" y="{EMPTY_HEIGHT / 2 + 5:.0f}" text-anchor="middle">{NO_DATA}</text>'
+    return _svg(f"{css} chart-empty-state", EMPTY_WIDTH, EMPTY_HEIGHT, label=label, title=title, body=text, keys="none")
 
 
 def _svg(css: str, width: int, height: int, *, label: str, title: str, body: str, keys: str) -> str:

@@ -7,6 +7,7 @@ from django import forms
 from django.http import QueryDict
 
 from studyapp.content.models import Topic
+from studyapp.core.forms import IdField, is_id
 
 from .browser import Filters
 from .models import EXAM_DATE_DEFAULT, ItemState, ReviewSettings, latest_exam_date, parse_steps
@@ -15,7 +16,16 @@ from .models import EXAM_DATE_DEFAULT, ItemState, ReviewSettings, latest_exam_da
 class ReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = ReviewSettings
-        fields = ("desired_retention", "new_per_day", "learning_steps", "relearning_steps", "fuzz", "bury_siblings", "exam_date")
+        fields = (
+            "desired_retention",
+            "new_per_day",
+            "learning_steps",
+            "relearning_steps",
+            "fuzz",
+            "bury_siblings",
+            "include_beyond_exam_cards",
+            "exam_date",
+        )
         widgets = {
             "desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
             "exam_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
@@ -26,6 +36,7 @@ class ReviewSettingsForm(forms.ModelForm):
             "new_per_day": "New cards per day",
             "fuzz": "Spread review dates",
             "bury_siblings": "Bury related cards",
+            "include_beyond_exam_cards": "Include beyond-exam cards",
         }
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
@@ -63,7 +74,7 @@ class GradeForm(forms.Form):
     """The rating buttons' form. Any field out of shape is a 400: nothing is recorded."""
 
     kind = forms.ChoiceField(choices=[("card", "card"), ("question", "question")])
-    item = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    item = IdField()
     revision = forms.IntegerField(min_value=0, max_value=2**31 - 1)
     rating = forms.TypedChoiceField(choices=[(str(n), str(n)) for n in range(1, 5)], coerce=int)
     shown = forms.FloatField(required=False)
@@ -81,6 +92,7 @@ class CardFilterForm(forms.Form):
     flagged = forms.BooleanField(required=False, label="Flagged")
     buried = forms.BooleanField(required=False, label="Buried")
     leech = forms.BooleanField(required=False, label="Leeches")
+    beyond_exam = forms.BooleanField(required=False, label="Beyond-exam cards")
 
     def __init__(self, data: QueryDict | None, *, topics: Sequence[Topic]) -> None:
         super().__init__(data)
@@ -98,6 +110,7 @@ class CardFilterForm(forms.Form):
             flagged=data["flagged"],
             buried=data["buried"],
             leech=data["leech"],
+            beyond_exam=data["beyond_exam"],
         )
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -129,7 +142,15 @@ class BulkForm(forms.Form):
         cleaned = super().clean() or {}
         if not self.raw_ids:
             raise forms.ValidationError("Tick at least one card first.")
-        if len(self.raw_ids) > MAX_BULK or not all(i.isdigit() and len(i) <= 18 for i in self.raw_ids):
+        if len(self.raw_ids) > MAX_BULK or not all(is_id(i) for i in self.raw_ids):
             raise forms.ValidationError(f"Tick up to {MAX_BULK} cards of this list.")
         cleaned["ids"] = [int(i) for i in self.raw_ids]
         return cleaned
+
+
+class UndoForm(forms.Form):
+    """The Undo button's form: ``change`` is the undo token it was shown with (a repeat of it undoes
+    nothing more); without one (an older page), the latest change is undone. Out of shape: a 400."""
+
+    change = forms.RegexField(regex=r"^[0-9]{1,18}-[0-9]{1,18}$", required=False)
+    topic = forms.SlugField(required=False)

@@ -14,9 +14,11 @@ from typing import cast
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 
 from studyapp.content.models import Card
+from studyapp.content.parsing.types import BEYOND_EXAM
 from studyapp.questions.models import Question, Status
 
 from . import scheduler
@@ -55,6 +57,11 @@ class ReviewSettings(models.Model):
     )
     exam_date = models.DateField(
         null=True, blank=True, help_text="The day you sit the exam: readiness predicts your recall on it. Empty: two weeks from today."
+    )
+    include_beyond_exam_cards = models.BooleanField(
+        default=True,
+        help_text="Cards on price arithmetic and configuration details the exam does not ask. Off: they leave your queue "
+        "and its counts (the card browser still finds them).",
     )
 
     class Meta:
@@ -106,6 +113,9 @@ class ItemState(models.TextChoices):
     RELEARNING = "relearning", "Relearning"
 
 
+_CARD_TAGS = Cast("card__tags", TextField())  # the tag list as JSON text holds the quoted tag, as content.models.excluding_tag reads it
+
+
 class ReviewStateQuerySet(models.QuerySet):
     def for_user(self, user: models.Model) -> "ReviewStateQuerySet":
         return self.filter(user=user)
@@ -122,6 +132,25 @@ class ReviewStateQuerySet(models.QuerySet):
 
     def due(self, *, now: datetime) -> "ReviewStateQuerySet":
         return self.studiable(now=now).filter(due__lte=now)
+
+    def exam_scope(self, *, include_beyond_exam_cards: bool) -> "ReviewStateQuerySet":
+        """Without the states of beyond-exam cards unless included (questions are kept either way).
+        The study screen's SQL applies the same rule (:mod:`studyapp.srs.queue`)."""
+        if include_beyond_exam_cards:
+            return self
+        # NOT (card AND tagged): a question's state has no card, so no tags, and stays.
+        return self.alias(card_tags_text=_CARD_TAGS).exclude(card__isnull=False, card_tags_text__contains=f'"{BEYOND_EXAM}"')
+
+    def in_learners_scope(self) -> "ReviewStateQuerySet":
+        """As :meth:`exam_scope`, with each state's learner's own setting read in the same query
+        (a page that does not load the settings otherwise saves a query)."""
+        left_out = ReviewSettings.objects.filter(user=OuterRef("user"), include_beyond_exam_cards=False)
+        tagged = Q(card__isnull=False, card_tags_text__contains=f'"{BEYOND_EXAM}"')
+        return self.alias(card_tags_text=_CARD_TAGS).exclude(Exists(left_out) & tagged)
+
+    def beyond_exam_cards(self) -> "ReviewStateQuerySet":
+        """Only the states of cards tagged beyond-exam (the card browser's filter)."""
+        return self.alias(card_tags_text=_CARD_TAGS).filter(card__isnull=False, card_tags_text__contains=f'"{BEYOND_EXAM}"')
 
     def in_topic(self, topic_id: int | None) -> "ReviewStateQuerySet":
         if topic_id is None:

@@ -11,7 +11,8 @@ from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, Valu
 from django.db.models.functions import Coalesce, TruncDate
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Card, Topic
+from studyapp.content.models import Card, Topic, excluding_tag
+from studyapp.content.parsing.types import BEYOND_EXAM
 
 from . import charts, queue, scheduler
 from .models import ItemState, ReviewLog, ReviewState
@@ -44,6 +45,7 @@ def review_screen(user: User, *, now: datetime, topic: Topic | None, show: bool,
         "progress_max": today.reviews + counts.total,
         "shown_ts": f"{shown_at.timestamp():.3f}",
         "can_undo": today.reviews > 0 or today.actions > 0,  # undo reaches back through today's reviews and actions
+        "undo_token": today.undo_token,  # the change the Undo form takes back: a repeat of it does nothing
     }
     if item is None:
         context["summary"] = queue.day_summary(user, now=now, topic_id=topic_id)
@@ -129,9 +131,12 @@ def statistics(user: User, *, now: datetime) -> dict[str, object]:
     next_30 = [(today + timedelta(days=n)) for n in range(30)]
     forecast = [(f"{d:%d %b}", due.get(d, 0) + (overdue if d == today else 0)) for d in next_30]
 
-    by_state = dict(ReviewState.objects.for_user(user).live().filter(card__isnull=False).values_list("state").annotate(n=Count("pk")))
+    included = not queue.exam_only(user)  # the card counts follow the queue: beyond-exam cards only when the setting includes them
+    states_of_cards = ReviewState.objects.for_user(user).live().filter(card__isnull=False).exam_scope(include_beyond_exam_cards=included)
+    by_state = dict(states_of_cards.values_list("state").annotate(n=Count("pk")))
     started = sum(n for s, n in by_state.items() if s != ItemState.NEW)
-    live_cards = Card.objects.live().filter(note__retired_at__isnull=True).count()
+    course_cards = Card.objects.live().filter(note__retired_at__isnull=True)
+    live_cards = (course_cards if included else excluding_tag(course_cards, BEYOND_EXAM)).count()
 
     mature = logs.filter(state_before__state="review").annotate(
         topic_id=Coalesce("review_state__card__note__topic_id", "review_state__question__placement__topic_id")
@@ -189,8 +194,9 @@ class CourseRecall:
 
 def recall_by_domain(user: User, *, at: datetime) -> CourseRecall:
     """What FSRS predicts the learner will remember at ``at`` (an exam date, say) of the cards seen,
-    for the whole course and per exam domain. Three queries: settings, the learner's states, the
-    course's cards."""
+    for the whole course and per exam domain. Exam-relevant cards only: a beyond-exam card counts
+    neither as seen nor in the totals, whatever the study setting. Three queries: settings, the
+    learner's states, the course's cards."""
     settings = queue.scheduler_settings(user)
     seen: dict[str, list[float]] = defaultdict(list)
     overall: list[float] = []
@@ -198,6 +204,7 @@ def recall_by_domain(user: User, *, at: datetime) -> CourseRecall:
         ReviewState.objects.for_user(user)
         .live()
         .filter(card__isnull=False, card__note__retired_at__isnull=True)
+        .exam_scope(include_beyond_exam_cards=False)
         .exclude(state=ItemState.NEW)
         .select_related("card__note")
         .only(*MEMORY_FIELDS, "card__note__domains")
@@ -211,7 +218,8 @@ def recall_by_domain(user: User, *, at: datetime) -> CourseRecall:
             seen[domain].append(value)
     totals: dict[str, int] = defaultdict(int)
     cards = 0
-    for (domains,) in Card.objects.live().filter(note__retired_at__isnull=True).values_list("note__domains"):
+    relevant = excluding_tag(Card.objects.live().filter(note__retired_at__isnull=True), BEYOND_EXAM)
+    for (domains,) in relevant.values_list("note__domains"):
         cards += 1
         for domain in set(domains or ()):
             totals[domain] += 1
@@ -225,8 +233,13 @@ def recall_by_domain(user: User, *, at: datetime) -> CourseRecall:
 MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
+ENOUGH_CARDS_IN_A_TOPIC = 5  # fewer seen (unless the topic has fewer): too little to predict
+
+
 def recall_by_topic(user: User, *, now: datetime) -> dict[int, tuple[float | None, int, int]]:
-    """Per topic id: (average predicted recall of the cards seen, cards seen, cards never seen)."""
+    """Per topic id: (average predicted recall of the cards seen, cards seen, cards never seen).
+    The recall is None until :data:`ENOUGH_CARDS_IN_A_TOPIC` cards of the topic (or all of a smaller
+    topic's) were seen: one card reviewed a minute ago is not "100 % recall"."""
     settings = queue.scheduler_settings(user)
     seen: dict[int, list[float]] = defaultdict(list)
     for state in (
@@ -237,6 +250,11 @@ def recall_by_topic(user: User, *, now: datetime) -> dict[int, tuple[float | Non
             seen[state.card.note.topic_id].append(value)
     totals = dict(Card.objects.live().filter(note__retired_at__isnull=True).values_list("note__topic_id").annotate(n=Count("pk")))
     return {
-        topic_id: (sum(seen[topic_id]) / len(seen[topic_id]) if seen[topic_id] else None, len(seen[topic_id]), total - len(seen[topic_id]))
+        topic_id: (
+            sum(values) / len(values) if values and len(values) >= min(ENOUGH_CARDS_IN_A_TOPIC, total) else None,
+            len(values),
+            total - len(values),
+        )
         for topic_id, total in totals.items()
+        for values in (seen[topic_id],)
     }

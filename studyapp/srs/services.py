@@ -15,7 +15,7 @@ from studyapp.questions.models import Question
 
 from . import scheduler
 from .models import ActionKind, ItemAction, ItemState, ReviewLog, ReviewState, UndoneAction, UndoneReview
-from .queue import MAX_ANSWER_MS, review_settings, scheduler_settings
+from .queue import MAX_ANSWER_MS, change_token, review_settings, scheduler_settings
 
 LEECH_LAPSES = 8
 
@@ -309,13 +309,25 @@ class Undone:
     count: int
 
 
+class AlreadyUndone(LookupError):
+    """The change the Undo form named is no longer the latest: undone already (a second click, the
+    same form posted twice), or another change came since (another tab). Nothing was undone."""
+
+
 @transaction.atomic
-def undo_last_change(*, user: User, now: datetime) -> Undone | None:
+def undo_last_change(*, user: User, now: datetime, expected: str | None = None) -> Undone | None:
     """Undo (U): take back the learner's latest review or action (a whole batch) that still counts;
     None when there is nothing to undo. Nothing is deleted or rewritten: an undo appends an
-    UndoneReview or UndoneActions. An item changed since (another tab) keeps its newer state."""
-    review = ReviewLog.objects.filter(user=user, undo__isnull=True).order_by("-reviewed_at", "-pk").values_list("reviewed_at").first()
+    UndoneReview or UndoneActions. An item changed since (another tab) keeps its newer state.
+
+    ``expected``: the :func:`~studyapp.srs.queue.undo_token` the Undo form was shown with; when the
+    learner's changes no longer stand so, :class:`AlreadyUndone` is raised and nothing changes. The
+    learner's row is locked first, so two undos of one learner run one after the other."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    review = ReviewLog.objects.filter(user=user, undo__isnull=True).order_by("-reviewed_at", "-pk").values_list("reviewed_at", "pk").first()
     action = ItemAction.objects.filter(user=user, undo__isnull=True).order_by("-acted_at", "-pk").first()
+    if expected is not None and expected != change_token(review[1] if review else None, action.pk if action else None):
+        raise AlreadyUndone("that change is no longer the latest")
     if action is not None and (review is None or action.acted_at >= review[0]):
         return _undo_batch(user, action, now)
     if review is not None and undo_last_review(user=user, now=now) is not None:

@@ -4,25 +4,28 @@ every query starts from ``request.user``: a learner only ever sees and changes t
 from datetime import UTC, datetime
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Course, Topic
+from studyapp.core.forms import slug_or_404
 from studyapp.core.htmx import is_fragment_request, template_for
+from studyapp.core.pagecache import remember
+from studyapp.core.redirects import safe_next
 
 from . import browser, queue, reports, services
-from .forms import BULK_CHOICES, BulkForm, CardFilterForm, GradeForm, ReviewSettingsForm
+from .browser_html import rows_html
+from .forms import BULK_CHOICES, BulkForm, CardFilterForm, GradeForm, ReviewSettingsForm, UndoForm
 
 
 def _topic(slug: str | None) -> Topic | None:
+    slug = slug_or_404(slug)  # a NUL or any non-slug is a 404 before the database sees it
     return get_object_or_404(Topic.objects.live(), slug=slug) if slug else None
 
 
@@ -41,7 +44,7 @@ def _shown_at(value: str | float | None, now: datetime) -> datetime | None:
     return shown if shown <= now else None
 
 
-@require_GET
+@require_safe
 def study_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's study overview: what is due, course-wide and per topic."""
     now = timezone.now()
@@ -57,7 +60,7 @@ def _render_review(request: AuthenticatedHttpRequest, topic: Topic | None, *, sh
     return render(request, template_for(request, "srs/review.html", "card"), context)
 
 
-@require_GET
+@require_safe
 def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The next card's front (``show=1``: its back with the rating buttons)."""
     return _render_review(request, _topic(request.GET.get("topic")), show=request.GET.get("show") == "1", shown=request.GET.get("shown"))
@@ -92,12 +95,19 @@ def grade(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def undo(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Take back the last review (and show that card again) or the last bury, suspend or flag."""
-    topic = _topic(request.POST.get("topic"))
-    undone = services.undo_last_change(user=request.user, now=timezone.now())
-    if undone is None:
-        messages.info(request, "There is nothing to undo.")
-    elif undone.kind != "review":
-        messages.success(request, UNDO_MESSAGES[undone.kind] if undone.count else "Nothing to undo: those cards changed since.")
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("That undo form is out of date: reload the page.", content_type="text/plain")
+    topic = _topic(form.cleaned_data["topic"])
+    try:
+        undone = services.undo_last_change(user=request.user, now=timezone.now(), expected=form.cleaned_data["change"] or None)
+    except services.AlreadyUndone:
+        messages.info(request, "Already undone: nothing more was taken back.")
+    else:
+        if undone is None:
+            messages.info(request, "There is nothing to undo.")
+        elif undone.kind != "review":
+            messages.success(request, UNDO_MESSAGES[undone.kind] if undone.count else "Nothing to undo: those cards changed since.")
     if is_fragment_request(request):
         return _render_review(request, topic, show=False)
     return redirect(_review_url(topic))
@@ -135,34 +145,32 @@ def item_action(request: AuthenticatedHttpRequest, kind: str, item_id: int, acti
     """Suspend, unsuspend, bury, flag or unflag one of the learner's items."""
     if action not in ACTIONS or kind not in {"card", "question"}:
         return HttpResponseBadRequest("Unknown action.", content_type="text/plain")
+    topic = _topic(request.POST.get("topic"))  # checked before anything changes
     try:
         ACTIONS[action](user=request.user, kind=kind, item_id=item_id, now=timezone.now())
     except services.ItemNotFound:
         return HttpResponseBadRequest("That card is not in your course.", content_type="text/plain")
     messages.success(request, ACTION_MESSAGES[action])
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        next_url = reverse("srs:review")
+    next_url = safe_next(request, reverse("srs:review"))
     if is_fragment_request(request) and next_url.startswith(reverse("srs:review")):
-        return _render_review(request, _topic(request.POST.get("topic")), show=False)
-    return redirect(next_url)
+        return _render_review(request, topic, show=False)
+    return HttpResponseRedirect(next_url)  # a path, never redirect()'s URL name
 
 
 def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: BulkForm | None = None) -> HttpResponse:
     """The card browser for filters ``data`` (the GET query, or the bulk form's hidden copy of it)."""
-    topics = list(Topic.objects.live().order_by("course", "position"))
+    topics = remember("browser-topics", lambda: list(Topic.objects.live().order_by("course", "position")))  # until the content changes
     form = CardFilterForm(data, topics=topics)
     context: dict[str, object] = {"form": form, "bulk": bulk, "bulk_actions": BULK_CHOICES}
     if form.is_valid():
         now = timezone.now()
-        items = browser.browse(request.user, form.filters(), now=now)
-        page = Paginator(items, browser.PAGE_SIZE).get_page(data.get("page"))
-        context |= {"page": page, "rows": browser.rows(page, now=now), "query": form.query_string(), "kept": form.pairs()}
+        page, rows = browser.page(browser.browse(request.user, form.filters(), now=now), data.get("page"), now=now)
+        context |= {"page": page, "rows_html": rows_html(rows), "query": form.query_string(), "kept": form.pairs()}
     return render(request, template_for(request, "srs/cards.html", "cards"), context)
 
 
-@require_GET
-@cache_control(private=True)
+@require_safe
+@cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
 def cards(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The card browser: the learner's items in the queue, searched and filtered (htmx: the list)."""
@@ -189,13 +197,13 @@ def cards_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('srs:cards')}?{params}" if params else reverse("srs:cards"))
 
 
-@require_GET
+@require_safe
 def leeches(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cards forgotten 8 times or more: rewrite them, or suspend them."""
     return render(request, "srs/leeches.html", {"leeches": services.leeches(request.user), "threshold": services.LEECH_LAPSES})
 
 
-@require_GET
+@require_safe
 def history_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """Every review the learner made (undone ones left out), for an FSRS optimizer or a spreadsheet."""
     response = StreamingHttpResponse(reports.history_rows(request.user), content_type="text/csv; charset=utf-8")
@@ -203,13 +211,13 @@ def history_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reviews per day, the coming workload, a year's calendar, retention by topic, cards by state."""
     return render(request, "srs/stats.html", reports.statistics(request.user, now=timezone.now()))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's retention, daily new cards, steps, fuzz and exam date."""
     today = queue.local_date(request.user, timezone.now())
@@ -221,13 +229,13 @@ def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "srs/settings.html", {"form": form})
 
 
-@require_GET
-@cache_control(private=True)
+@require_safe
+@cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
 def recall_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per topic, the average predicted recall of the cards seen and how many are not seen yet: the
     course home lazy-loads it (``?course=<slug>``, that course's topics; without it, every course's)."""
-    slug = request.GET.get("course")
+    slug = slug_or_404(request.GET.get("course"))
     course = get_object_or_404(Course.objects.live(), slug=slug) if slug else None
     topics = Topic.objects.live().filter(course=course) if course else Topic.objects.live()
     recall = reports.recall_by_topic(request.user, now=timezone.now())

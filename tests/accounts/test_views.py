@@ -152,3 +152,92 @@ def test_reset_confirm_tells_an_expired_link_from_an_invalid_one(client, setting
     assertContains(response, "already used")
     response = client.get(_reset_link(user), follow=True)  # a good link still works
     assertContains(response, "Set password")
+
+
+def test_signup_refuses_an_11_character_password_and_says_12_are_needed(client):
+    page = client.get("/accounts/signup/")
+    assertContains(page, "at least 12 characters")  # the form's help text
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "ada", "time_zone": "UTC", "password1": "Str0ng-pa55", "password2": "Str0ng-pa55"},
+    )
+    assertContains(response, "This password is too short. It must contain at least 12 characters.")
+    assert not User.objects.exists()
+
+
+def test_password_change_refuses_an_11_character_password(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "Str0ng-pa55", "new_password2": "Str0ng-pa55"},
+    )
+    assertContains(response, "This password is too short. It must contain at least 12 characters.")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+SIGNUP = {
+    "username": "ada",
+    "email": "ada@example.com",
+    "time_zone": "UTC",
+    "password1": "a-Strong-pass-2026",
+    "password2": "a-Strong-pass-2026",
+}
+
+
+def test_a_signup_that_loses_the_race_is_a_form_error(client, monkeypatch):
+    """Another sign-up took the username between this form's check and its insert."""
+    from studyapp.accounts.forms import SignupForm
+
+    UserFactory(username="ada")
+    # Both of the form's checks ran before the other sign-up's insert, so they saw no "ada" yet.
+    monkeypatch.setattr(SignupForm, "clean_username", lambda form: form.cleaned_data["username"])
+    monkeypatch.setattr(SignupForm, "validate_unique", lambda form: None)
+    response = client.post("/accounts/signup/", SIGNUP)
+    assertContains(response, "A user with that username already exists.")
+    assert User.objects.filter(username="ada").count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_identical_signups_at_once_make_one_account_and_nine_form_errors(monkeypatch):
+    """Ten threads, ten connections; each form is checked before any account is inserted, as when
+    ten requests arrive together (the barrier makes sure of it)."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from studyapp.accounts.forms import SignupForm
+
+    barrier = threading.Barrier(10)
+    statuses: list[int] = []
+    checked = SignupForm.is_valid
+
+    def is_valid(form: SignupForm) -> bool:
+        valid = checked(form)
+        barrier.wait(timeout=30)
+        return valid
+
+    monkeypatch.setattr(SignupForm, "is_valid", is_valid)
+
+    def signup() -> None:
+        try:
+            client = Client(raise_request_exception=False)
+            response = client.post("/accounts/signup/", SIGNUP)
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                assert "A user with that username already exists." in response.content.decode()
+        finally:
+            connection.close()
+
+    connection.close()  # PostgreSQL's pool holds 10: one for each sign-up, none kept by this thread
+    threads = [threading.Thread(target=signup) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 9 + [302]
+    assert User.objects.filter(username="ada").count() == 1

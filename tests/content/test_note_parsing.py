@@ -197,3 +197,13 @@ def test_a_question_is_searched_by_its_stem_not_its_options():
         assert question.text.startswith(question.content.stem.split()[0])
         for choice in question.content.choices:
             assert choice.text not in question.text or choice.text in question.content.stem
+
+
+def test_a_beyond_exam_question_is_badged_in_its_note_and_others_are_not():
+    body = "```gift\n" + QUESTION_HEAD.replace("]\n", "] [tag:beyond-exam]\n") + "What?{" + GOOD_OPTIONS + "}\n\n"
+    body += QUESTION_HEAD.replace("q-one", "q-two") + "And?{" + GOOD_OPTIONS + "}\n```\n"
+    note, problems = parse_note(note_text(body), path="n.md", topics=TOPICS)
+    assert problems == [], [str(p) for p in problems]
+    beyond, exam = note.body_html.split('<article class="note-question" id="q-')[1:]
+    assert beyond.startswith("q-one") and 'Check yourself <span class="mark-tag beyond-exam-tag">Beyond the exam</span>' in beyond
+    assert exam.startswith("q-two") and "Beyond the exam" not in exam

@@ -170,3 +170,23 @@ def test_note_sections_and_calculators_are_entries_of_their_own(demo_course):
     kinds = {hit.kind: hit for hit in hits}
     assert kinds["section"].url == "/courses/demo/functions/#pricing" and kinds["section"].title == "Functions \u203a Pricing"
     assert kinds["calculator"].url == "/pricing/lambda/" and "Lambda" in kinds["calculator"].title
+
+
+def test_a_question_hit_shows_its_stem_once(client, real_course):
+    body = client.get("/search/", {"q": "timeout error 29 seconds"}).content.decode()
+    hit = body[body.index('<p class="hit-kind kind-question">') :]
+    hit = hit[: hit.index("</li>")]
+    assert hit.count("calling a REST API") == 1, hit  # the stem is the link, not also a snippet under it
+    assert "<mark>timeout</mark>" in hit
+
+
+def test_a_beyond_exam_question_found_by_search_is_badged(client, demo_course):
+    from studyapp.questions import services as question_services
+    from studyapp.questions.models import Question
+
+    question = Question.objects.get(source_key="demo-q-two")
+    question_services.update_details(question=question, tags=[*question.tags, "beyond-exam"])
+    hits = {hit.url.rsplit("#", 1)[-1]: hit for hit in search("serverless").hits if hit.kind == "question"}
+    assert hits["q-demo-q-two"].beyond_exam and not hits["q-demo-q-fargate"].beyond_exam
+    body = client.get("/search/", {"q": "serverless"}).content.decode()
+    assert body.count('<span class="mark-tag beyond-exam-tag">Beyond the exam</span>') == 1  # two questions found, one badged

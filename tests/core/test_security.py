@@ -1,5 +1,6 @@
 """Security settings a visitor's browser or an operator would notice."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -64,13 +65,21 @@ def test_every_view_says_who_may_use_it():
     assert "accounts/profile/" not in public
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def production_env(static_root: Path) -> dict[str, str]:
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "study.example.com",
+        "DJANGO_STATIC_ROOT": str(static_root),
     }
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    # What collectstatic leaves for the stylesheets every page links (the studyapp.E001 check reads it).
+    paths = {"css/app.css": "css/app.0123456789ab.css", "css/pygments.css": "css/pygments.0123456789ab.css"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1", "hash": "0123456789ab"}))
+    env = production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -81,6 +90,28 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_says_to_collect_static_files_when_the_manifest_is_missing(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "studyapp.E001" in result.stderr and "run `python manage.py collectstatic --noinput`" in result.stderr
+
+
+def test_the_asgi_application_refuses_to_start_without_the_manifest(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import studyapp.asgi"], cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: static files manifest missing" in result.stderr
+    assert "run `python manage.py collectstatic --noinput`" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

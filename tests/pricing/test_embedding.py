@@ -18,6 +18,7 @@ TOTALS = {
     "lambda": "$2.73",
     "api_gateway": "$418.80",
     "batch": "$122.40",
+    "lightsail": "$9.00",
 }
 
 

@@ -327,3 +327,23 @@ def test_inputs_say_when_they_apply_and_the_page_says_all_are_shown_without_java
     assert "data-when-name" not in compare
     estimate = client.get("/pricing/estimate/?line=api_gateway").content.decode()
     assert 'data-when-name="s0.api_type" data-when-values="websocket"' in estimate
+
+
+def _details(body: str, summary: str) -> str:
+    start = body.rindex("<details", 0, body.index(f"<summary>{summary}"))
+    return body[start : body.index("</details>", start)]
+
+
+@pytest.mark.django_db
+def test_provisioned_concurrency_inputs_are_folded_away_until_used(client):
+    folded = _details(client.get("/pricing/lambda/").content.decode(), "Provisioned concurrency")
+    assert folded.startswith('<details class="calc-section">')  # closed: a bill without it shows none of its inputs
+    assert 'name="pc_hours"' in folded and 'name="pc_requests"' in folded and 'name="memory_mb"' not in folded
+    used = client.get("/pricing/lambda/", {"provisioned_concurrency": "5", "pc_hours": "744"}).content.decode()
+    assert _details(used, "Provisioned concurrency").startswith('<details class="calc-section" open>')
+    refused = client.get("/pricing/lambda/", {"pc_requests": "1000"}).content.decode()  # an error inside opens it
+    assert _details(refused, "Provisioned concurrency").startswith('<details class="calc-section" open>')
+    # the multi-service estimate and the embedded calculator fold it the same way
+    assert _details(client.get("/pricing/estimate/?line=lambda").content.decode(), "Provisioned concurrency").startswith(
+        '<details class="calc-section">'
+    )

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from studyapp.quizzes.blueprint import BankItem, Blueprint, draw, planned_counts, shuffle_options, targets
+from studyapp.quizzes.blueprint import BankItem, Blueprint, draw, planned_counts, repeat_bound, shuffle_options, targets
 
 DEFAULT_TARGETS = {"domain-1": 16, "domain-2": 19, "domain-3": 22, "domain-4": 8}
 INELIGIBLE = [("single", 3), ("single", 5), ("multiple", 4), ("multiple", 3), ("truefalse", 2)]
@@ -214,3 +214,40 @@ def test_planned_counts_are_what_the_draw_draws(seed):
     bank = make_bank({f"domain-{d}": rng.randint(0, 30) for d in range(1, 5)}, ineligible_per_domain=rng.randint(0, 5))
     blueprint = Blueprint(total=rng.randint(0, 80))
     assert planned_counts(bank, blueprint) == draw(bank, blueprint, rng=random.Random(seed)).counts
+
+
+# --- two mocks in a row (issue 13, point 2) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pools", "bound"),
+    [
+        ({"domain-1": 32, "domain-2": 38, "domain-3": 44, "domain-4": 16}, {"domain-1": 0, "domain-2": 0, "domain-3": 0, "domain-4": 0}),
+        ({"domain-1": 20, "domain-2": 38, "domain-3": 30, "domain-4": 8}, {"domain-1": 12, "domain-2": 0, "domain-3": 14, "domain-4": 8}),
+    ],
+)
+def test_a_second_draw_avoiding_the_first_repeats_exactly_the_bound(pools, bound):
+    bank = make_bank(pools, ineligible_per_domain=5)
+    blueprint = Blueprint()
+    assert repeat_bound(bank, blueprint) == bound  # max(0, 2 × count − pool) per domain
+    for seed in range(5):
+        first = draw(bank, blueprint, rng=random.Random(seed))
+        second = draw(bank, blueprint, rng=random.Random(seed + 100), avoid=frozenset(first.items))
+        assert second.counts == first.counts == DEFAULT_TARGETS  # the same counts: only which questions changes
+        assert domains_of(bank, set(first.items) & set(second.items)) == {d: n for d, n in bound.items() if n}
+
+
+def test_a_draw_that_avoids_a_previous_one_replays_under_its_seed_and_avoiding_nothing_draws_as_before():
+    bank = make_bank({"domain-1": 20, "domain-2": 25, "domain-3": 30, "domain-4": 9})
+    previous = draw(bank, Blueprint(), rng=random.Random(1)).items
+    again = [draw(bank, Blueprint(), rng=random.Random(7), avoid=set(previous)).items for _ in range(2)]
+    assert again[0] == again[1]
+    assert draw(bank, Blueprint(), rng=random.Random(7), avoid=frozenset()) == draw(bank, Blueprint(), rng=random.Random(7))
+
+
+def test_repeat_bound_follows_what_a_short_bank_really_draws():
+    # Domain 2 has 7: the mock takes all 7 (bound 7) and the others make up its 12 missing seats by weight.
+    bank = make_bank({"domain-1": 40, "domain-2": 7, "domain-3": 40, "domain-4": 40})
+    counts = planned_counts(bank, Blueprint())
+    assert repeat_bound(bank, Blueprint()) == {d: max(0, 2 * n - (7 if d == "domain-2" else 40)) for d, n in counts.items()}
+    assert repeat_bound(bank, Blueprint())["domain-2"] == 7

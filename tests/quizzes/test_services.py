@@ -1,6 +1,7 @@
 """Starting and answering practice quizzes."""
 
 import random
+from datetime import timedelta
 
 import pytest
 
@@ -8,7 +9,7 @@ from studyapp.content.loader import load
 from studyapp.content.sync import sync_content
 from studyapp.questions.models import Question
 from studyapp.quizzes import services
-from studyapp.quizzes.models import AttemptQuestion
+from studyapp.quizzes.models import Attempt, AttemptQuestion
 from studyapp.srs.models import ReviewState
 from tests.conftest import NOW
 from tests.factories import UserFactory
@@ -113,3 +114,68 @@ def test_an_attempt_keeps_the_version_it_showed_after_an_edit(learner, demo_cour
     assert slot.version.number == 1 and slot.question.current_version.number == 2
     assert services.answer(user=learner, attempt_id=attempt.pk, position=1, shown=right_positions(slot), now=NOW).correct
     assert Question.objects.get(pk=slot.question_id).versions.count() == 2
+
+
+# A start repeated within REPEAT_WINDOW with the same choices (a double click, a resent form)
+# resumes the attempt it made.
+def test_ten_starts_of_the_same_practice_make_one_attempt(learner, demo_course):
+    made = {
+        services.start_practice(
+            user=learner, choice=services.PracticeChoice(count=5), now=NOW + n * services.REPEAT_WINDOW / 10, rng=random.Random(n)
+        ).pk
+        for n in range(10)
+    }
+    assert len(made) == 1 and Attempt.objects.count() == 1
+
+
+def test_other_choices_or_a_start_after_the_window_make_a_new_attempt(learner, demo_course):
+    first = start(learner)
+    assert start(learner, domains=["domain-1"]).pk != first.pk
+    assert start(learner, count=6).pk != first.pk
+    after = NOW + services.REPEAT_WINDOW + timedelta(seconds=1)
+    later = services.start_practice(user=learner, choice=services.PracticeChoice(count=5), now=after, rng=random.Random(1))
+    assert later.pk != first.pk
+    assert start(UserFactory()).pk != first.pk  # another learner's same choice
+    assert Attempt.objects.count() == 5
+
+
+def test_a_finished_practice_is_not_resumed(learner, demo_course):
+    first = start(learner)
+    Attempt.objects.filter(pk=first.pk).update(finished_at=NOW)
+    assert start(learner).pk != first.pk
+
+
+def test_ten_retries_of_the_same_attempt_make_one_attempt_and_another_attempt_its_own(learner, demo_course):
+    missed = [start(learner), start(learner, domains=["domain-1"])]
+    retries = [services.start_retry(user=learner, attempt=missed[n % 2], now=NOW, rng=random.Random(n)).pk for n in range(10)]
+    assert len(set(retries)) == 2 and Attempt.objects.count() == 4
+    with pytest.raises(services.NothingMissed):
+        AttemptQuestion.objects.filter(attempt=missed[0]).update(fraction=1)
+        services.start_retry(user=learner, attempt=Attempt.objects.get(pk=missed[0].pk), now=NOW, rng=random.Random(1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_starts_make_one_attempt(learner, demo_course):
+    import threading
+
+    from django.db import connection
+
+    barrier, made, errors = threading.Barrier(10), [], []
+
+    def click(n: int) -> None:
+        try:
+            barrier.wait()
+            made.append(services.start_practice(user=learner, choice=services.PracticeChoice(count=5), now=NOW, rng=random.Random(n)).pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(made)) == 1 and Attempt.objects.count() == 1

@@ -142,3 +142,20 @@ def test_signed_in_learners_see_their_attempts_not_the_sample(signed_in):
     page = signed_in.get("/quiz/")
     assertContains(page, "Your attempts")
     assert "Try a sample question" not in page.content.decode()
+
+
+def test_ten_clicks_on_start_practice_make_one_attempt(signed_in):
+    urls = {start(signed_in) for _ in range(10)}
+    assert len(urls) == 1 and Attempt.objects.count() == 1
+    other = signed_in.post("/quiz/practice/", {"count": "5", "only": "all", "domains": ["domain-1"]})
+    assert other.url not in urls and Attempt.objects.count() == 2
+
+
+def test_ten_clicks_on_retry_missed_make_one_attempt(signed_in):
+    attempt = Attempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", start(signed_in)).group(1)))
+    urls = set()
+    for _ in range(10):
+        response = signed_in.post(f"/quiz/attempts/{attempt.pk}/retry/")
+        assert response.status_code == 302
+        urls.add(response.url)
+    assert len(urls) == 1 and Attempt.objects.count() == 2

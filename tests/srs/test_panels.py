@@ -32,27 +32,37 @@ def partials(response: "Response") -> list[str]:
 
 
 def test_full_page_without_htmx(signed_in: Client, learner: User, cards: list[Card]) -> None:
-    rate(learner, cards[0], 4)
+    for card in cards[:3]:  # the containers topic's three cards: all of a small topic is enough to predict
+        rate(learner, card, 4)
     response = signed_in.get(URL, {"course": "demo"})
     assert response.status_code == 200
     assertTemplateUsed(response, "srs/recall_panel.html")
     assertTemplateUsed(response, "base.html")
     assertContains(response, "<html")
     assertContains(response, "Recall by topic")
-    assertContains(response, "Predicted recall <strong>")
-    assertContains(response, "2 not seen yet")
+    assertContains(response, "Predicted recall <strong>", count=1)
+    assertContains(response, "of 3 cards seen · 0 not seen yet")
+    assertContains(response, "1 not seen yet")  # the functions topic, not studied: no number
     assertContains(response, 'href="/courses/demo/"')  # back to the course
 
 
-def test_fragment_with_htmx(signed_in: Client, learner: User, cards: list[Card]) -> None:
+def test_one_card_reviewed_a_minute_ago_is_not_a_prediction(signed_in: Client, learner: User, cards: list[Card]) -> None:
     rate(learner, cards[0], 4)
+    response = signed_in.get(URL, {"course": "demo"}, headers=HX)
+    assertNotContains(response, "Predicted recall")  # not "100 %" after one review
+    assertContains(response, "Not enough reviews yet to predict (1 card seen) · 2 not seen yet")
+
+
+def test_fragment_with_htmx(signed_in: Client, learner: User, cards: list[Card]) -> None:
+    for card in cards[:2]:
+        rate(learner, card, 4)
     response = signed_in.get(URL, {"course": "demo"}, headers=HX)
     assert response.status_code == 200
     assert partials(response) == ["srs/recall_panel.html#recall-panel"]
     assertTemplateNotUsed(response, "base.html")
     body = response.content.decode().strip()
     assert body.startswith('<section id="recall-panel"') and "<html" not in body  # replaces the placeholder of the same id
-    assert "Predicted recall" in body and "2 not seen yet" in body
+    assert "Not enough reviews yet" in body and "1 not seen yet" in body
 
 
 def test_history_restore_gets_the_whole_page(signed_in: Client) -> None:

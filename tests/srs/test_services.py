@@ -295,3 +295,14 @@ def test_reset_makes_cards_new_and_keeps_a_missed_question_due(learner, cards, q
 def test_bulk_change_refuses_other_actions(learner):
     with pytest.raises(ValueError):
         services.bulk_change(user=learner, state_ids=[1], kind="suspend", now=NOW)
+
+
+def test_undo_with_the_change_it_names_undoes_it_once(learner, cards):
+    rate(learner, cards[0], 3)
+    rate(learner, cards[1], 3, at=later(minutes=1))
+    token = queue.undo_token(learner)
+    assert services.undo_last_change(user=learner, now=later(minutes=2), expected=token) == services.Undone(kind="review", count=1)
+    with pytest.raises(services.AlreadyUndone):
+        services.undo_last_change(user=learner, now=later(minutes=3), expected=token)
+    assert ReviewLog.objects.filter(undo__isnull=True).count() == 1
+    assert queue.undo_token(learner) != token

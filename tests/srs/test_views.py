@@ -286,7 +286,7 @@ def test_course_home_recall_panel_shows_recall_and_unseen_cards_per_topic(signed
     signed_in.post("/study/review/grade/", {**fields, "rating": "4"})
     assertContains(signed_in.get("/"), 'hx-get="/study/panels/recall/?course=demo"')  # lazy-loaded from here
     response = signed_in.get("/study/panels/recall/", {"course": "demo"}, headers=HX)
-    assertContains(response, "Predicted recall")
+    assertContains(response, "Not enough reviews yet to predict (1 card seen)")  # one review is no prediction
     assertContains(response, "2 not seen yet")
 
 
@@ -325,3 +325,41 @@ def test_a_missed_question_lists_its_options_in_its_own_stable_order(signed_in, 
         shown.append(order)
         services.bury(user=learner, kind="question", item_id=question.pk, now=NOW)
     assert any(order != sorted(order) for order in shown)
+
+
+def undo_fields(response) -> dict[str, str]:
+    """The undo form's hidden fields, as the page shows them."""
+    form = re.search(r'<form class="undo-form".*?</form>', response.content.decode(), re.S).group(0)
+    return dict(re.findall(r'name="(change|topic)" value="([^"]*)"', form))
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_a_repeated_undo_takes_back_one_review_only(signed_in, headers):
+    """Two clicks on Undo (or the same form posted twice): the form names the change it undoes, so
+    the second finds it already undone, says so and shows the current card."""
+    for _ in range(2):
+        fields = form_fields(signed_in.get("/study/review/", {"show": "1"}))
+        signed_in.post("/study/review/grade/", {**fields, "rating": "3"})
+    undo = undo_fields(signed_in.get("/study/review/"))
+    assert undo["change"]
+    first = signed_in.post("/study/review/undo/", undo, headers=headers, follow=not headers)
+    assert first.status_code == 200
+    second = signed_in.post("/study/review/undo/", undo, headers=headers, follow=not headers)
+    assertContains(second, "Already undone")
+    assertContains(second, 'id="card"')
+    assert ReviewLog.objects.filter(undo__isnull=False).count() == 1
+    again = signed_in.post("/study/review/undo/", undo_fields(second), headers=headers, follow=not headers)  # the fresh form works
+    assert again.status_code == 200
+    assert ReviewLog.objects.filter(undo__isnull=False).count() == 2
+
+
+def test_a_repeated_undo_of_an_action_changes_nothing_more(signed_in, learner):
+    card = shown_card(signed_in)
+    signed_in.post(f"/study/items/card/{card}/flag/", {"next": "/study/review/"})
+    undo = undo_fields(signed_in.get("/study/review/"))
+    signed_in.post("/study/review/undo/", undo)
+    assert not ReviewState.objects.get(user=learner).flagged
+    signed_in.post(f"/study/items/card/{card}/flag/", {"next": "/study/review/"})  # flagged again, a new change
+    response = signed_in.post("/study/review/undo/", undo, follow=True)
+    assertContains(response, "Already undone")
+    assert ReviewState.objects.get(user=learner).flagged

@@ -2,17 +2,24 @@
 
 Each card starts with ``// [id:some-id]`` and has fields ``Q:``/``A:`` (basic) or ``C:``/``X:``
 (cloze with ``{{c1::hidden::hint}}`` deletions; each number is its own card, keyed ``id/cN``).
+Tags may follow the id on its line, ``// [id:some-id] [tag:beyond-exam]``, with the questions' rules
+(GIFT's: any text but ``<``, ``>`` and control characters, ``]`` written ``\\]``, surrounding spaces
+trimmed); a cloze card's tags apply to each of its ``/cN`` cards.
 """
 
 import html
 import re
 from dataclasses import dataclass
 
+from .limits import MAX_CLOZE_DIGITS
 from .markup import plain_text, render_safe
 from .types import SLUG as ID_PATTERN
 from .types import ParsedCard, Problem, Section
 
-_ID_LINE = re.compile(r"^//\s*\[id:([^\]]*)\]\s*$")
+_ID_LINE = re.compile(r"^//\s*\[id:([^\]]*)\](.*)$")
+_TAG = re.compile(r"\s*\[tag:((?:\\\]|[^\]])*)\]")  # any text here: _tags() says what a tag may hold
+_TAG_TEXT = re.compile(r"^[^<>\x00-\x1f\x7f]+$")
+_TRIM = " \t\n\r\0\x0b"  # as the GIFT parser trims ids and tags
 _FIELD = re.compile(r"^([QACX]):\s?(.*)$")
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 _TOKEN = "\ue000{}\ue001"
@@ -23,6 +30,7 @@ class _Draft:
     key: str
     line: int
     fields: dict[str, list[str]]
+    tags: tuple[str, ...] = ()
 
 
 def render_cloze(text: str, *, active: int | None, reveal: bool) -> str:
@@ -69,7 +77,11 @@ def parse_block(
             continue
         id_match = _ID_LINE.match(line.strip())
         if id_match:
-            draft = _Draft(key=id_match.group(1).strip(), line=number, fields={})
+            key = id_match.group(1).strip()
+            tags, message = _tags(id_match.group(2), key=key)
+            if message:
+                problems.append(Problem(path=path, line=number, message=message))
+            draft = _Draft(key=key, line=number, fields={}, tags=tags)
             drafts.append(draft)
             field = None
             if not ID_PATTERN.match(draft.key):
@@ -131,13 +143,40 @@ def parse_block(
                     back_html=back,
                     text=plain_text(front + " " + back),
                     section=section,
+                    tags=draft.tags,
                 )
             )
     return cards, problems, shown
 
 
+def _tags(rest: str, *, key: str) -> tuple[tuple[str, ...], str]:
+    """The tags written after a card's id (``rest``: the line after ``[id:...]``), and a problem's
+    message ("" when none): only ``[tag:...]`` may follow the id, each holding a well-formed tag."""
+    tags: list[str] = []
+    position = 0
+    for match in _TAG.finditer(rest):
+        if match.start() != position:
+            break
+        position = match.end()
+        tag = match.group(1).replace("\\]", "]").strip(_TRIM)
+        if not tag:
+            return (), f"card {key!r} has an empty tag: write [tag:some-tag]"
+        if not _TAG_TEXT.match(tag):
+            return (), f"card {key!r}: the tag {tag!r} cannot hold '<', '>' or control characters"
+        if tag not in tags:
+            tags.append(tag)
+    leftover = rest[position:].strip()
+    if leftover:
+        return (), f"card {key!r}: only [tag:...] may follow the id on its line, got {leftover[:40]!r}"
+    return tuple(tags), ""
+
+
 def _cloze_cards(draft: _Draft, fields: dict[str, str], *, path: str, section: Section, problems: list[Problem]) -> list[ParsedCard]:
     text = fields.get("C", "")
+    if any(len(m.group(1)) > MAX_CLOZE_DIGITS for m in CLOZE.finditer(text)):  # int() refuses thousands of digits
+        message = f"cloze card {draft.key!r}: a deletion's number has at most {MAX_CLOZE_DIGITS} digits, as in {{{{c1::text}}}}"
+        problems.append(Problem(path=path, line=draft.line, message=message))
+        return []
     numbers = sorted({int(m.group(1)) for m in CLOZE.finditer(text)})
     if not numbers:
         problems.append(Problem(path=path, line=draft.line, message=f"cloze card {draft.key!r} needs at least one {{{{c1::hidden text}}}}"))
@@ -166,6 +205,7 @@ def _cloze_cards(draft: _Draft, fields: dict[str, str], *, path: str, section: S
                 back_html=back,
                 text=search,
                 section=section,
+                tags=draft.tags,
             )
         )
     return cards

@@ -5,18 +5,16 @@ import re
 from dataclasses import dataclass, field
 
 from . import cards as cards_module
-from . import frontmatter
+from . import frontmatter, limits
 from . import questions as questions_module
 from .markup import TocToken, plain_text, render_note
-from .types import CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, SectionText, TocEntry, checksum
+from .types import BEYOND_EXAM, CALCULATORS, SLUG, ParsedCard, ParsedNote, ParsedQuestion, Problem, Section, SectionText, TocEntry, checksum
 
-RENDER_VERSION = 5  # bump when rendering or indexing changes, so every note is rendered and indexed again
+RENDER_VERSION = 6  # bump when rendering or indexing changes, so every note is rendered and indexed again
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CALCULATOR = re.compile(r"^:::\s*calculator\b\s*(\S*)\s*$")
 _PLACEHOLDER = re.compile(r"STUDYAPPBLOCK\d+X")
-# Raw HTML the site's Content Security Policy would block: say so at load time, not in the browser console.
-_BLOCKED_HTML = re.compile(r"<script\b|<[a-z][^>]*\s(?:style|on[a-z]+)\s*=", re.I)
 _MARKUP = re.compile(r"[`*_~\\]|\[|\]\([^)]*\)|<[^>]+>")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _ORDER_PREFIX = re.compile(r"^\d+[-_]")
@@ -83,7 +81,7 @@ def _scan(lines: list[str], *, path: str, first_line: int) -> _Scan:
                 )
             else:
                 scan.headings.append(heading.group(2))
-        if _BLOCKED_HTML.search(line):
+        if limits.blocked_html(line):  # raw HTML the CSP would block: say so at load time, not in the browser console
             scan.problems.append(
                 Problem(
                     path=path,
@@ -160,6 +158,9 @@ def parse_note(text: str, *, path: str, topics: frozenset[str]) -> tuple[ParsedN
                 message=f"unknown topic {meta.topic!r}: declare it in course.toml (known: {', '.join(sorted(topics))})",
             )
         )
+    beyond = limits.text_problems(text, path=path, body_start=body_start)
+    if beyond:  # rendering text past the bounds may take minutes or overflow the stack: stop here
+        return None, problems + beyond
     body_lines = text.splitlines()[body_start - 1 :]
     scan = _scan(body_lines, path=path, first_line=body_start)
     problems.extend(scan.problems)
@@ -279,12 +280,16 @@ def _questions_html(questions: list[ParsedQuestion]) -> str:
         )
         parts.append(
             f'<article class="note-question" id="q-{html.escape(q.key)}" aria-label="Practice question">'
-            f'<p class="block-label">Check yourself</p><div class="question-stem">{content.stem_html}</div>'
+            f'<p class="block-label">Check yourself{_BEYOND_BADGE if BEYOND_EXAM in q.tags else ""}</p>'
+            f'<div class="question-stem">{content.stem_html}</div>'
             f'<ol class="question-options" type="A">{choices}</ol>'
             f'<details><summary>Show the answer</summary><ol class="question-review" type="A">{review}</ol>'
             f'<div class="explanation">{content.explanation_html}</div></details></article>'
         )
     return "".join(parts)
+
+
+_BEYOND_BADGE = ' <span class="mark-tag beyond-exam-tag">Beyond the exam</span>'
 
 
 def calculator_placeholder(name: str) -> str:

@@ -24,6 +24,10 @@ CALCULATORS: dict[str, str] = {
     "lightsail": "Amazon Lightsail",
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # ids, topics, note addresses
+BEYOND_EXAM = "beyond-exam"
+"""The tag of questions and cards on what CLF-C02 does not ask (price arithmetic, configuration
+details): the mock never draws them, practice and the review queue leave them out unless the learner
+asks, and readiness does not count them."""
 
 
 def checksum(value: Any) -> str:
@@ -89,9 +93,11 @@ class ParsedCard:
     text: str  # plain text for search
     section: Section
     cloze_number: int | None = None
+    tags: tuple[str, ...] = ()  # from the id line: ``// [id:x] [tag:beyond-exam]``; each cloze sibling carries its written card's
 
     @property
     def checksum(self) -> str:
+        """Of what the learner sees: a tag changed alone leaves it (the row's tags are updated all the same)."""
         return checksum([self.kind, self.front_html, self.back_html, self.section.anchor, self.section.title])
 
 

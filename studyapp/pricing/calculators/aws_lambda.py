@@ -28,6 +28,7 @@ MILLION = Decimal(1_000_000)
 MB_PER_GB = Decimal(1024)
 MS_PER_S = Decimal(1000)
 S_PER_HOUR = Decimal(3600)
+PROVISIONED = "Provisioned concurrency"
 
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -88,6 +89,7 @@ FIELDS: tuple[Field, ...] = (
         default=0,
         minimum=Decimal(0),
         help="Execution environments kept warm (0: none).",
+        section=PROVISIONED,
     ),
     Field(
         name="pc_hours",
@@ -97,6 +99,7 @@ FIELDS: tuple[Field, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(744),
         help="Hours it is enabled in the month; billed in 5-minute steps.",
+        section=PROVISIONED,
     ),
     Field(
         name="pc_requests",
@@ -105,6 +108,7 @@ FIELDS: tuple[Field, ...] = (
         default=0,
         minimum=Decimal(0),
         help="Invocations served by provisioned concurrency (not counted in requests).",
+        section=PROVISIONED,
     ),
     Field(
         name="pc_duration_ms",
@@ -114,6 +118,7 @@ FIELDS: tuple[Field, ...] = (
         minimum=Decimal(0),
         maximum=Decimal(900_000),
         help="Average time per invocation served by provisioned concurrency.",
+        section=PROVISIONED,
     ),
 )
 
