@@ -10,6 +10,8 @@ Environment variables:
     STUDYAPP_REQUEST_THREADS  HTTP requests one server process works on at once (default 8; 0: no limit).
     DJANGO_STATIC_ROOT    where collectstatic puts the static files (default <project>/staticfiles).
     DJANGO_TRUSTED_PROXY_COUNT  reverse proxies in front of the app that append to X-Forwarded-For (default 0).
+    STUDYAPP_TASKS        background tasks: "immediate" (default; run at once) or "database" (django-tasks-db's queue).
+    STUDYAPP_SITE_URL     the site's address for links in mail (default http://127.0.0.1:8000 when debugging).
 """
 
 import os
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "channels",
+    "django_tasks_db",  # the task queue's table, whichever backend runs: switching is then only STUDYAPP_TASKS
     "studyapp.core",
     "studyapp.accounts",
     "studyapp.questions",
@@ -217,6 +220,22 @@ AXES_CLIENT_IP_CALLABLE = "studyapp.accounts.lockout.client_address"
 # address they saw to X-Forwarded-For: then say how many (usually 1), and the address that many
 # hops from the right is used. Never set it without such a proxy: a client could pick its address.
 STUDYAPP_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# ---------------------------------------------------------------------------
+# Background tasks (django.tasks): the class notifications' email digest, roster invitations
+# ---------------------------------------------------------------------------
+# "immediate" (the default: development and tests run each task at once, in the process that
+# enqueues it, so `make run` needs no worker) or "database": django-tasks-db stores each task as a row
+# and `manage.py db_worker`, run beside the ASGI workers, takes and runs them; a task enqueued before
+# a restart is still a row after it, and runs then. See docs/architecture.md ("Background tasks").
+TASK_BACKENDS = {"immediate": "django.tasks.backends.immediate.ImmediateBackend", "database": "django_tasks_db.DatabaseBackend"}
+STUDYAPP_TASKS = os.environ.get("STUDYAPP_TASKS", "immediate").strip().lower()
+if STUDYAPP_TASKS not in TASK_BACKENDS:
+    raise RuntimeError(f"STUDYAPP_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {STUDYAPP_TASKS!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[STUDYAPP_TASKS]}}
+# Mail sent by a task has no request to build links from: they start with this address.
+_FIRST_HOST = next((h for h in ALLOWED_HOSTS if not h.startswith(".") and h != "*"), "localhost")
+STUDYAPP_SITE_URL = os.environ.get("STUDYAPP_SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{_FIRST_HOST}").rstrip("/")
 
 # ---------------------------------------------------------------------------
 # Internationalisation

@@ -47,6 +47,10 @@ PURE = sorted(
                 ROOT / "pricing/money.py",
                 ROOT / "pricing/tables.py",
                 ROOT / "live/scoring.py",
+                ROOT / "classrooms/roster_csv.py",
+                ROOT / "classrooms/item_stats.py",
+                ROOT / "classrooms/progress.py",
+                ROOT / "classrooms/export.py",
             )
             if path.exists()
         ),

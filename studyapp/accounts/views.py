@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, LoginView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
@@ -19,7 +20,7 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from studyapp.core.redirects import safe_next
+from studyapp.core.redirects import redirect_next, safe_next
 
 from .forms import ProfileForm, SignupForm
 from .models import User
@@ -30,10 +31,11 @@ from .typing import AuthenticatedHttpRequest
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Public: anyone may create a learner account; they are signed in at once."""
+    """Public: anyone may create a learner account; they are signed in at once, then sent to a safe
+    ``next`` (a class invitation's link passes itself, and the invited address as ``email``)."""
     if request.user.is_authenticated:
         return redirect("content:home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
     if request.method == "POST" and form.is_valid():
         try:
             user = create_account(user=form.save(commit=False))
@@ -42,8 +44,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="studyapp.accounts.backends.UserBackend")
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
-            return redirect("content:home")
-    return render(request, "accounts/signup.html", {"form": form})
+            return redirect_next(request, reverse("content:home"))
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -7,6 +7,7 @@ archived class is read-only but still exportable.
 """
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -100,3 +101,167 @@ class Membership(models.Model):
     @property
     def active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class AssignmentKind(models.TextChoices):
+    QUIZ = "quiz", "Quiz"
+    FLASHCARDS = "flashcards", "Flashcard goal"
+    NOTES = "notes", "Notes to read"
+
+
+class LatePolicy(models.TextChoices):
+    ACCEPT = "accept", "Accept late work"
+    PENALTY = "penalty", "Accept late work with a penalty"
+    REFUSE = "refuse", "Refuse late work"
+
+
+class GoalKind(models.TextChoices):
+    REVIEWS = "reviews", "A number of reviews"
+    RECALL = "recall", "A predicted recall"
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def visible(self, *, now: datetime) -> "AssignmentQuerySet":
+        """What learners see: opened already."""
+        return self.filter(opens_at__lte=now)
+
+
+class Assignment(models.Model):
+    """Work set for a class, with open and due dates and a late policy. A quiz assignment owns its
+    own :class:`~studyapp.quizzes.models.Quiz` row (attempts point at it); a flashcard goal counts
+    the review log; notes to read count the notes read to the end."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField(max_length=12, choices=AssignmentKind.choices)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True, max_length=4000)
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    late_policy = models.CharField(max_length=10, choices=LatePolicy.choices, default=LatePolicy.ACCEPT)
+    late_penalty_percent = models.PositiveSmallIntegerField(default=0, help_text="Taken off work done late, when the policy is 'penalty'.")
+    # A quiz.
+    quiz = models.OneToOneField("quizzes.Quiz", on_delete=models.PROTECT, null=True, blank=True, related_name="assignment")
+    # A flashcard goal, on these topics (empty: the whole course).
+    goal_kind = models.CharField(max_length=10, choices=GoalKind.choices, blank=True)
+    goal_reviews = models.PositiveIntegerField(null=True, blank=True)
+    goal_recall_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    topic_ids = models.JSONField(default=list, blank=True)
+    # Notes to read.
+    note_ids = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AssignmentKind.values), name="classrooms_assignment_kind_valid"),
+            models.CheckConstraint(condition=Q(late_policy__in=LatePolicy.values), name="classrooms_assignment_late_policy_valid"),
+            models.CheckConstraint(condition=Q(due_at__gt=models.F("opens_at")), name="classrooms_assignment_due_after_open"),
+            models.CheckConstraint(condition=Q(late_penalty_percent__lte=100), name="classrooms_assignment_penalty_percent"),
+            models.CheckConstraint(condition=~Q(kind="quiz") | Q(quiz__isnull=False), name="classrooms_assignment_quiz_has_quiz"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("classrooms:assignment", args=[self.classroom_id, self.pk])
+
+
+class AssignmentOverride(models.Model):
+    """One learner's exception to an assignment: a later due date (an extension), or excused."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignment_overrides")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the assignment's own due date.")
+    excused = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "user"], name="classrooms_one_override_per_learner")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.assignment}"
+
+
+# --- roster invitations -----------------------------------------------------------------------
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An address on an imported roster with no account yet: the mail's sign-up link carries the
+    token, and signing up through it enrols the new account in the class."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["classroom", "email"]
+        constraints = [models.UniqueConstraint(fields=["classroom", "email"], name="classrooms_one_invitation_per_address")]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.classroom}"
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    NEW_ASSIGNMENT = "new_assignment", "New assignment"
+    DUE_TOMORROW = "due_tomorrow", "Due tomorrow"
+    GRADED = "graded", "Graded"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: models.Model) -> "NotificationQuerySet":
+        return self.filter(user=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One line in a person's in-app list; the email digest sends the ones not mailed yet. One per
+    (person, assignment, kind): a second request that would notify again changes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "assignment", "kind"], name="classrooms_one_notification_per_event")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="classrooms_notification_user")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MailPreference(models.Model):
+    """Whether a person gets the email digest (no row: yes)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference")
+    digest = models.BooleanField(default=True, help_text="Send me an email digest of my class notifications.")
+
+    def __str__(self) -> str:
+        return f"{self.user}: digest {'on' if self.digest else 'off'}"

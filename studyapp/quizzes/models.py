@@ -20,6 +20,12 @@ from .grading import GradeMethod
 class Mode(models.TextChoices):
     PRACTICE = "practice", "Practice"
     MOCK = "mock", "Mock exam"
+    ASSIGNED = "assigned", "Assigned quiz"
+
+
+EXAM_MODES = (Mode.MOCK, Mode.ASSIGNED)
+"""Attempts that run in the exam pages: answers saved without feedback, a question map, a clock
+when the quiz has one, graded when submitted."""
 
 
 class Selection(models.TextChoices):
@@ -39,6 +45,7 @@ class Shown(models.TextChoices):
 
     IMMEDIATELY = "immediately", "After each answer"
     AFTER_SUBMIT = "after_submit", "Once submitted"
+    AFTER_CLOSE = "after_close", "After the quiz closes (its due date)"
     NEVER = "never", "Never"
 
 
@@ -46,12 +53,14 @@ class Quiz(models.Model):
     """What an attempt is an attempt at: how questions are chosen, and the policy it runs under.
 
     The mock exam is a built-in quiz (``key="mock"``, see :func:`studyapp.quizzes.services.mock_quiz`);
-    a practice session is an unsaved one. Assignments and live games will point at saved ones.
+    a practice session is an unsaved one; each classroom assignment owns one (``Mode.ASSIGNED``
+    attempts, started by :func:`studyapp.quizzes.services.start_assigned`).
 
-    In force today: the selection rules (``questions_for``), ``time_limit``, ``grace_seconds`` and
-    ``policy``; the practice and mock pages follow their own feedback and review rules. The other
-    fields (attempts allowed, grading method, shuffles, feedback, review options) are declared for
-    assignments and live games, whose pages will read them.
+    In force: the selection rules (``questions_for``, ``draw_for``), ``time_limit``, ``grace_seconds``,
+    ``policy``, the shuffles, and for assigned quizzes the review options (``reports.review_shown``,
+    with ``closes_at``); ``attempts_allowed`` and ``grade_method`` are applied by the classroom that
+    assigns the quiz. ``feedback`` is descriptive: practice gives it after each answer, the exam pages
+    (mock and assigned quizzes) once submitted.
     """
 
     key = models.SlugField(blank=True, help_text="A built-in quiz's name (mock); empty for the others.")
@@ -77,6 +86,9 @@ class Quiz(models.Model):
     show_marks = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
     show_right_answers = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
     show_explanations = models.CharField(max_length=12, choices=Shown.choices, default=Shown.AFTER_SUBMIT)
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the quiz closes (an assignment's due date): what is shown 'after it closes' waits for it."
+    )
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -127,6 +139,11 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:question", args=[self.pk, 1])
+
+    @property
+    def exam(self) -> bool:
+        """Runs in the exam pages (a mock, an assigned quiz), not as practice."""
+        return self.mode in EXAM_MODES
 
 
 class AttemptQuestion(models.Model):

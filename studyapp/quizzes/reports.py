@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -14,16 +15,49 @@ from studyapp.srs.queue import local_date, review_settings
 from studyapp.srs.reports import Recall, recall_by_domain
 
 from . import blueprint, grading, services
-from .models import Attempt, AttemptQuestion, Mode
+from .models import Attempt, AttemptQuestion, Mode, Shown
 
 
-def question_screen(slot: AttemptQuestion, total: int) -> dict[str, object]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewShown:
+    """What a finished attempt's pages may send: its marks (the score, right or wrong per
+    question), the right answers, the explanations (general and per option). What is not shown is
+    left out of the HTML, not hidden by CSS."""
+
+    marks: bool
+    right_answers: bool
+    explanations: bool
+
+
+EVERYTHING = ReviewShown(marks=True, right_answers=True, explanations=True)
+
+
+def review_shown(attempt: Attempt, *, now: datetime, viewer: User) -> ReviewShown:
+    """An assigned quiz's review options as its learner sees them now (an instructor reading the
+    attempt sees everything). Practice and the mock show everything once answered or submitted."""
+    quiz = attempt.quiz
+    if quiz is None or attempt.mode != Mode.ASSIGNED or viewer.pk != attempt.user_id:
+        return EVERYTHING
+    finished = attempt.finished_at is not None
+
+    def visible(when: str) -> bool:
+        if when == Shown.NEVER or not finished:
+            return False
+        return when != Shown.AFTER_CLOSE or quiz.closes_at is None or now >= quiz.closes_at
+
+    return ReviewShown(
+        marks=visible(quiz.show_marks), right_answers=visible(quiz.show_right_answers), explanations=visible(quiz.show_explanations)
+    )
+
+
+def question_screen(slot: AttemptQuestion, total: int, *, now: datetime, viewer: User) -> dict[str, object]:
     """The question as shown (options in the attempt's order), and once answered, the feedback.
 
-    A submitted mock's question is its review: every question shows the right answer, answered or
-    not, and the page leads back and forth through the exam and to its results."""
+    A submitted exam's question (a mock, an assigned quiz) is its review: every question shows the
+    right answer, answered or not, as far as the quiz's review options allow, and the page leads
+    back and forth through the exam and to its results."""
     content = slot.version.content
-    review = slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is not None
+    review = slot.attempt.exam and slot.attempt.finished_at is not None
     return {
         "slot": slot,
         "content": content,
@@ -31,6 +65,8 @@ def question_screen(slot: AttemptQuestion, total: int) -> dict[str, object]:
         "total": total,
         "answered": slot.answered_at is not None or review,
         "mock_review": review,
+        "shown": review_shown(slot.attempt, now=now, viewer=viewer),
+        "owner": viewer.pk == slot.attempt.user_id,
         "title": slot.attempt.quiz.title if slot.attempt.quiz else "Practice",
         "next_position": slot.position + 1 if slot.position < total else None,
         "previous_position": slot.position - 1 if slot.position > 1 else None,
@@ -52,7 +88,7 @@ def duration_text(duration: timedelta) -> str:
     return " ".join(parts)
 
 
-def results(attempt: Attempt) -> dict[str, object]:
+def results(attempt: Attempt, *, now: datetime, viewer: User) -> dict[str, object]:
     slots = list(attempt.slots.select_related("question__placement", "version"))
     marks = sum((s.fraction or Decimal(0) for s in slots), Decimal(0))
     by_domain: dict[str, list[Decimal]] = defaultdict(list)
@@ -68,6 +104,10 @@ def results(attempt: Attempt) -> dict[str, object]:
     mock = (attempt.mode == Mode.MOCK or review_mode) and attempt.finished_at is not None
     scaled = grading.scaled_score(correct, len(slots)) if mock else None
     return {
+        "shown": review_shown(attempt, now=now, viewer=viewer),
+        "owner": viewer.pk == attempt.user_id,
+        "assigned": attempt.mode == Mode.ASSIGNED,
+        "queued_missed": services.queues_missed(attempt),
         "mock": mock,
         "review_mode": review_mode,
         "scaled": scaled,
@@ -254,7 +294,7 @@ def readiness(user: User, *, now: datetime, exam_date: date | None = None) -> di
     last = Attempt.objects.for_user(user).filter(mode=Mode.MOCK, finished_at__isnull=False).order_by("-finished_at").first()
     if last is None and not cards.overall.seen and not answered:
         return None
-    mock = results(last) if last else None
+    mock = results(last, now=now, viewer=user) if last else None
     mock_by_domain = {code: (score, count) for code, _, score, count in (mock["domains"] if mock else [])}  # type: ignore[attr-defined]
     enough = cards.overall.seen >= ENOUGH_CARDS
     domains = []

@@ -20,7 +20,8 @@ from studyapp.srs.services import enqueue_question
 
 from . import blueprint as blueprint_module
 from .blueprint import shuffle_options
-from .models import Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
+from .models import EXAM_MODES, Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
+from .signals import attempt_submitted
 
 MIN_QUESTIONS, MAX_QUESTIONS = 5, 65
 FILTERS = {
@@ -205,7 +206,7 @@ def abandon_attempt(*, user: User, attempt_id: int, now: datetime) -> None:
     abandoned has no score. Raises Attempt.DoesNotExist for one that is not this learner's, and
     AlreadyFinished once it is finished (or its time ran out: it then counts as submitted)."""
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user)
-    if attempt.finished_at is not None or (attempt.mode == Mode.MOCK and expired(attempt, now)):
+    if attempt.finished_at is not None or (attempt.exam and expired(attempt, now)):
         raise AlreadyFinished("this attempt is already finished")
     attempt.delete()
 
@@ -346,14 +347,59 @@ def start_mock(*, user: User, now: datetime, rng: random.Random, review: bool = 
     return attempt
 
 
-def _add_slots(attempt: Attempt, chosen: list[int], rng: random.Random) -> None:
-    """One slot per question in ``chosen`` (published ones, so each has a current version), in that order."""
+def queues_missed(attempt: Attempt) -> bool:
+    """Whether the attempt's wrong answers go to the learner's review queue when it is submitted:
+    not for an assigned quiz that keeps its right answers back after submitting (a flashcard would
+    show them)."""
+    quiz = attempt.quiz
+    return attempt.mode != Mode.ASSIGNED or quiz is None or quiz.show_right_answers in (Shown.IMMEDIATELY, Shown.AFTER_SUBMIT)
+
+
+def draw_for(quiz: Quiz, *, user: User, rng: random.Random) -> list[int]:
+    """The questions of a new attempt at a saved quiz, in the order asked: its fixed list (in its
+    order unless it shuffles), ``question_count`` drawn by its rules, or a blueprint draw as the mock
+    makes (avoiding the learner's previous mock). Raises EmptyPool."""
+    if quiz.selection == Selection.BLUEPRINT:
+        chosen = list(blueprint_module.draw(bank_items(), quiz.blueprint(), rng=rng, avoid=previous_mock_questions(user)).items)
+    elif quiz.selection == Selection.FIXED:
+        published = set(questions_for(quiz).values_list("pk", flat=True))
+        chosen = [qid for qid in quiz.question_ids if qid in published]
+    else:
+        ids = sorted(questions_for(quiz).values_list("pk", flat=True))
+        chosen = rng.sample(ids, min(quiz.question_count, len(ids)))
+    if not chosen:
+        raise EmptyPool("no question of this quiz is in the course")
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    elif quiz.selection != Selection.FIXED:
+        chosen.sort()
+    return chosen
+
+
+@transaction.atomic
+def start_assigned(
+    *, user: User, quiz: Quiz, now: datetime, rng: random.Random, deadline: datetime | None, options: dict[str, object]
+) -> Attempt:
+    """A new attempt at an assigned quiz, run in the exam pages (answers saved, graded when
+    submitted), closing at ``deadline`` (plus the quiz's grace) when there is one. Who may start
+    one, and when, is the caller's rule (the classroom's assignment)."""
+    attempt = Attempt.objects.create(
+        user=user, quiz=quiz, mode=Mode.ASSIGNED, policy=quiz.policy, started_at=now, deadline=deadline, options=options
+    )
+    _add_slots(attempt, draw_for(quiz, user=user, rng=rng), rng, shuffle=quiz.shuffle_options)
+    return attempt
+
+
+def _add_slots(attempt: Attempt, chosen: list[int], rng: random.Random, *, shuffle: bool = True) -> None:
+    """One slot per question in ``chosen`` (published ones, so each has a current version), in that
+    order; options shuffled unless ``shuffle=False`` (then in the order written)."""
     questions = Question.objects.only("current_version_id", "option_count").in_bulk(chosen)
     slots = []
     for position, qid in enumerate(chosen, start=1):
         version_id = questions[qid].current_version_id
         assert version_id is not None, "a published question has a version"
-        option_order = list(shuffle_options(questions[qid].option_count, rng=rng))
+        count = questions[qid].option_count
+        option_order = list(shuffle_options(count, rng=rng)) if shuffle else list(range(count))
         slots.append(AttemptQuestion(attempt=attempt, position=position, question_id=qid, version_id=version_id, option_order=option_order))
     AttemptQuestion.objects.bulk_create(slots)
 
@@ -381,7 +427,7 @@ def save_answer(
     does not have.
     """
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode=Mode.MOCK)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode__in=EXAM_MODES)
         if attempt.finished_at is not None:
             raise Finished("this attempt is already submitted")
         late = expired(attempt, now)
@@ -414,7 +460,7 @@ def _save(attempt: Attempt, position: int, shown: list[int], now: datetime, *, t
 def submit_mock(*, user: User, attempt_id: int, now: datetime) -> Attempt:
     """Grade and close the attempt (a second submit changes nothing). After the deadline the
     attempt counts as submitted at the deadline, with what was saved by then."""
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode=Mode.MOCK)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode__in=EXAM_MODES)
     if attempt.finished_at is None:
         _submit(attempt, now=min(now, attempt.deadline + grace(attempt)) if attempt.deadline else now)
     return attempt
@@ -424,7 +470,7 @@ def expire_if_due(attempt: Attempt, now: datetime) -> bool:
     """Submit a mock whose time is up; True when it is (or already was) closed."""
     if attempt.finished_at is not None:
         return True
-    if attempt.mode == Mode.MOCK and expired(attempt, now):
+    if attempt.exam and expired(attempt, now):
         submit_mock(user=attempt.user, attempt_id=attempt.pk, now=now)
         attempt.refresh_from_db()
         return True
@@ -438,6 +484,7 @@ def _submit(attempt: Attempt, *, now: datetime) -> None:
     AttemptQuestion.objects.bulk_update(slots, ["fraction"])
     attempt.finished_at = now
     attempt.save(update_fields=["finished_at"])
-    for slot in slots:
+    attempt_submitted.send(sender=Attempt, attempt=attempt)
+    for slot in slots if queues_missed(attempt) else ():
         if slot.answered_at and slot.fraction != 1:  # answered wrongly: review it (unanswered ones were not tried)
             enqueue_question(user=attempt.user, question=slot.question, now=now)

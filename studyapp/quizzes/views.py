@@ -5,7 +5,7 @@ import random
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from studyapp.core.htmx import is_fragment_request, template_for
 from . import reports, services
 from .access import access_attempt, access_slot, slot_of
 from .forms import PracticeForm
-from .models import Attempt, AttemptQuestion, Mode
+from .models import EXAM_MODES, Attempt, AttemptQuestion
 
 
 @login_not_required
@@ -49,23 +49,27 @@ def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "quizzes/practice.html", {"form": form})
 
 
-def _slot(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> tuple[AttemptQuestion, int]:
-    slot = access_slot(request.user, attempt_id, position)
+def _slot(request: AuthenticatedHttpRequest, attempt_id: int, position: int, *, read: bool = False) -> tuple[AttemptQuestion, int]:
+    """The slot through the attempt door; ``read``: a GET, which the learner's instructors may also
+    make once the attempt is finished (to review it)."""
+    slot = access_slot(request.user, attempt_id, position, as_instructor=read)
+    if slot.attempt.user_id != request.user.pk and slot.attempt.finished_at is None:
+        raise Http404("No such attempt.")  # an attempt under way is its learner's alone
     return slot, slot.attempt.slots.count()
 
 
 def _render_question(request: AuthenticatedHttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:
-    context = reports.question_screen(slot, total)
+    context = reports.question_screen(slot, total, now=timezone.now(), viewer=request.user)
     return render(request, template_for(request, "quizzes/question.html", "question"), context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """One question; POST answers it and shows the feedback (htmx: only the question fragment)."""
-    slot, total = _slot(request, attempt_id, position)
-    if slot.attempt.mode == Mode.MOCK and slot.attempt.finished_at is None:
+    slot, total = _slot(request, attempt_id, position, read=request.method != "POST")
+    if slot.attempt.exam and slot.attempt.finished_at is None:
         return redirect("quizzes:mock_question", attempt_id, position)
-    if request.method == "POST" and slot.attempt.mode != Mode.PRACTICE:
+    if request.method == "POST" and slot.attempt.exam:
         return HttpResponseBadRequest("A submitted exam takes no more answers.", content_type="text/plain")
     if request.method != "POST":  # GET or HEAD
         return _render_question(request, slot, total)
@@ -88,7 +92,7 @@ def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> H
     """Flag (or unflag) a question to come back to it."""
     slot, total = _slot(request, attempt_id, position)
     slot = services.set_flag(user=request.user, attempt_id=attempt_id, position=position, flagged=not slot.flagged)
-    if slot.attempt.mode == Mode.MOCK:
+    if slot.attempt.exam:
         if is_fragment_request(request):
             return render(request, "quizzes/mock_question.html#flag", {"slot": slot})
         return redirect("quizzes:mock_question", attempt_id, position)
@@ -99,11 +103,16 @@ def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> H
 
 @require_safe
 def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
-    """Score, by domain and topic, and what was missed."""
-    attempt = access_attempt(request.user, attempt_id)
-    if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
+    """Score, by domain and topic, and what was missed, as far as an assigned quiz's review options
+    allow. The learner's instructors may read a finished attempt's results (everything shown)."""
+    attempt = access_attempt(request.user, attempt_id, as_instructor=True)
+    if attempt.exam and not services.expire_if_due(attempt, timezone.now()):
+        if attempt.user_id != request.user.pk:
+            raise Http404("No such attempt.")
         return redirect("quizzes:mock_review", attempt.pk)  # no feedback before submitting
-    return render(request, "quizzes/results.html", reports.results(attempt))
+    if attempt.user_id != request.user.pk and attempt.finished_at is None:
+        raise Http404("No such attempt.")
+    return render(request, "quizzes/results.html", reports.results(attempt, now=timezone.now(), viewer=request.user))
 
 
 @require_POST
@@ -111,7 +120,7 @@ def retry_missed(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResp
     """A new practice attempt of the questions this one missed: answered wrongly or not answered.
     A mock under way has no missed questions yet (practice would show its answers)."""
     attempt = access_attempt(request.user, attempt_id)
-    if attempt.mode == Mode.MOCK and not services.expire_if_due(attempt, timezone.now()):
+    if attempt.exam and not services.expire_if_due(attempt, timezone.now()):
         return redirect("quizzes:mock_review", attempt.pk)
     try:
         retry = services.start_retry(user=request.user, attempt=attempt, now=timezone.now(), rng=random.Random())
@@ -143,7 +152,7 @@ def abandon(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _mock(request: AuthenticatedHttpRequest, attempt_id: int) -> Attempt:
-    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode=Mode.MOCK).select_related("quiz"))
+    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode__in=EXAM_MODES).select_related("quiz"))
 
 
 def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse | None:

@@ -108,3 +108,14 @@ def axe_violations(page: Page) -> list[dict]:
 def screenshot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+
+
+def log_in(page: Page, base: str, username: str, next_url: str) -> None:
+    """Sign in as ``username`` through the login page, landing on ``next_url``."""
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()

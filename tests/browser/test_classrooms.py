@@ -4,21 +4,12 @@ them on the roster and downloads the gradebook. axe-core on each page."""
 import csv
 import io
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from studyapp.accounts.models import Role
 from tests.factories import UserFactory
 
-from .conftest import WatchedPage, axe_violations, screenshot
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page: Page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
+from .conftest import WatchedPage, axe_violations, log_in, screenshot
 
 
 def test_an_instructor_creates_a_class_and_a_learner_joins_by_its_link(live_server, course, page: WatchedPage, browser: Browser):
@@ -51,9 +42,66 @@ def test_an_instructor_creates_a_class_and_a_learner_joins_by_its_link(live_serv
     page.reload()
     expect(page.get_by_role("row", name="Sam Study")).to_be_visible()
     screenshot(page, "51-class-instructor")
+
+    # The instructor imports a roster: one existing account, one new address (invited by mail).
+    UserFactory(username="kim", first_name="Kim", last_name="Known", email="kim@example.com")
+    page.get_by_role("link", name="Import a roster (CSV)").click()
+    page.get_by_label("Or paste the rows").fill("email;name\nkim@example.com;Kim Known\nnew.person@example.com;New Person\n")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_role("row", name="Kim Known")).to_be_visible()
+
+    # ... and sets a quiz due in a week.
+    page.get_by_role("link", name="A quiz").click()
+    expect(page.get_by_role("heading", name="Set work")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Title").fill("Compute check")
+    page.get_by_label("Drawn from chosen exam domains").check()
+    page.get_by_label("Cloud Technology and Services").check()
+    page.get_by_label("How many questions").fill("3")
+    page.get_by_label("Shuffle the questions").check()
+    screenshot(page, "52-assignment-new")
+    page.get_by_role("button", name="Set this work").click()
+    expect(page.get_by_role("heading", name="Compute check")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("set for the class")
+    assert axe_violations(page) == []
+
+    # The learner sees it due, takes it in the exam pages and submits.
+    learner.goto(f"{live_server.url}/classes/")
+    expect(learner.get_by_role("heading", name="Due")).to_be_visible()
+    learner.get_by_role("link", name="Compute check").click()
+    learner.get_by_role("button", name="Start the quiz").click()
+    expect(learner.get_by_text("No time limit")).to_be_visible()
+    for position in (1, 2, 3):
+        expect(learner.get_by_role("heading", name=f"Question {position} of 3")).to_be_visible()
+        learner.locator(".quiz-option").first.click()
+        learner.get_by_role("button", name="Next" if position < 3 else "Review answers", exact=True).click()
+    expect(learner.get_by_role("heading", name="Review before submitting")).to_be_visible()
+    assert axe_violations(learner) == []
+    learner.get_by_role("button", name="Submit the exam").click()
+    expect(learner.get_by_role("heading", name="Results")).to_be_visible()
+    screenshot(learner, "53-assigned-results")
+    assert axe_violations(learner) == []
+
+    # The instructor sees the grade, the item statistics, and exports the gradebook.
+    page.reload()
+    page.get_by_role("link", name="Item statistics").click()
+    expect(page.get_by_role("heading", name="Item statistics: Compute check")).to_be_visible()
+    screenshot(page, "54-item-statistics")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="CLF-C02 evening group").first.click()
+    page.get_by_role("link", name="Open the gradebook").click()
+    expect(page.get_by_role("row", name="Sam Study")).to_contain_text("Graded")
+    screenshot(page, "55-gradebook")
+    assert axe_violations(page) == []
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the gradebook (CSV)").click()
+        page.get_by_role("link", name="Download as CSV").click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "Username" and rows[1][:3] == ["student", "Sam Study", "sam@example.com"]
+    assert rows[0][0] == "Username" and rows[0][-2:] == ["Compute check (%)", "Compute check: status"]
+    by_user = {row[0]: row for row in rows[1:]}
+    assert by_user["student"][1:3] == ["Sam Study", "sam@example.com"] and by_user["student"][-1] == "graded"
+    assert by_user["kim"][-1].startswith("not started")
     assert page.console_errors == []

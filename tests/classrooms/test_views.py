@@ -156,6 +156,8 @@ def test_the_matrix_covers_every_classroom_url():
 
 
 # url name -> (method, who may use it); everyone else signed in gets 403 or 404, anonymous the login page.
+# The one exception: an invitation's link (a mail's sign-up link) is open to visitors.
+OPEN_TO_VISITORS = {"invitation"}
 EXPECTED: dict[str, tuple[str, set[str]]] = {
     "index": ("get", set(WHO) - {"anonymous"}),
     "new": ("get", {"this class's instructor", "another class's instructor", "admin"}),
@@ -167,6 +169,22 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "restore_learner": ("post", {"this class's instructor", "admin"}),
     "archive": ("post", {"this class's instructor", "admin"}),
     "gradebook_csv": ("get", {"this class's instructor", "admin"}),
+    "roster_import": ("get", {"this class's instructor", "admin"}),
+    "roster_import_confirm": ("post", {"this class's instructor", "admin"}),
+    "invitation": ("get", set(WHO)),  # the invitation link: open to visitors too (OPEN_TO_VISITORS)
+    "learner": ("get", {"this class's instructor", "admin"}),
+    "readiness_panel": ("get", {"this class's instructor", "admin"}),
+    "gradebook": ("get", {"this class's instructor", "admin"}),
+    "assignment_new": ("get", {"this class's instructor", "admin"}),
+    "assignment": ("get", {"learner of this class", "this class's instructor", "admin"}),
+    "assignment_start": ("post", {"learner of this class"}),  # allowed: it starts (or refuses with a message) and redirects
+    "assignment_override": ("post", {"this class's instructor", "admin"}),
+    "assignment_statistics": ("get", {"this class's instructor", "admin"}),
+    "assignment_statistics_csv": ("get", {"this class's instructor", "admin"}),
+    # a person's own notifications and mail setting: every signed-in user, none of them tied to a class
+    "notifications": ("get", set(WHO) - {"anonymous"}),
+    "notifications_read": ("post", set(WHO) - {"anonymous"}),
+    "notification_mail": ("get", set(WHO) - {"anonymous"}),
 }
 
 
@@ -186,24 +204,33 @@ def people(instructor, classroom, member, demo_course) -> dict[str, User | None]
     }
 
 
+@pytest.fixture
+def url_values(classroom, member, invitation, quiz_assignment) -> dict[str, object]:
+    """A value for each parameter a classroom URL takes, by its name: add one with a new parameter."""
+    return {
+        "class_id": classroom.pk,
+        "user_id": member.pk,
+        "code": classroom.join_code,
+        "token": invitation.token,
+        "assignment_id": quiz_assignment.pk,
+    }
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 @pytest.mark.parametrize("who", WHO)
-def test_access_matrix(people, classroom, member, name, who):
+def test_access_matrix(people, url_values, classroom, member, name, who):
     method, allowed = EXPECTED[name]
-    args = {
-        "join": [classroom.join_code],
-        "index": [],
-        "new": [],
-        "remove_learner": [classroom.pk, member.pk],
-        "restore_learner": [classroom.pk, member.pk],
-    }.get(name, [classroom.pk])
-    url = reverse(f"classrooms:{name}", args=args)
+    (pattern,) = [p for p in _patterns() if p.name == name]
+    url = reverse(f"classrooms:{name}", kwargs={key: url_values[key] for key in pattern.pattern.converters})
     user = people[who]
     client = signed_in(user) if user else Client()
     for headers in ({}, {"HX-Request": "true"}):
         response = getattr(client, method)(url, headers=headers)
         body = response.content.decode(errors="replace")
-        if who == "anonymous":
+        if who == "anonymous" and name in OPEN_TO_VISITORS:  # the class's name and a way to sign up; nothing of its roster
+            assert response.status_code == 200, (url, response.status_code)
+            assert classroom.join_code not in body and "member@example.com" not in body
+        elif who == "anonymous":
             assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (url, response.status_code)
         elif who in allowed:
             assert response.status_code in {200, 302}, (url, who, response.status_code)

@@ -14,6 +14,7 @@ from studyapp.srs.scheduler import (
     fuzz_range,
     next_day_start,
     preview,
+    recall_of,
     retrievability,
     review,
     study_day,
@@ -181,3 +182,17 @@ def test_memory_round_trips_through_a_dict():
 )
 def test_interval_labels(interval, label):
     assert format_interval(interval) == label
+
+
+@pytest.mark.parametrize("days", [0, 1, 3, 10, 45, 400])
+@pytest.mark.parametrize("ratings", [[3], [3, 3], [1, 3, 4], [4, 4, 4]])
+def test_recall_of_stability_and_last_review_is_fsrs_retrievability(days, ratings):
+    memory = NEW
+    when = NOW
+    for rating in ratings:
+        memory = review(memory, rating, now=when, settings=PLAIN)
+        when += timedelta(days=2)
+    assert memory.stability is not None and memory.last_review is not None
+    at = memory.last_review + timedelta(days=days, hours=5)
+    (fast,) = recall_of([(memory.stability, memory.last_review)], now=at, settings=PLAIN)
+    assert fast == pytest.approx(retrievability(memory, now=at, settings=PLAIN), abs=1e-12)

@@ -11,17 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from studyapp.accounts.typing import AuthenticatedHttpRequest
 
-from . import reports, services
-from .access import access_classroom
-from .export import csv_text
-from .forms import ClassroomForm, InstructorForm
-from .models import MembershipStatus
+from .. import gradebook, reports, services
+from ..access import access_classroom
+from ..export import csv_text
+from ..forms import ClassroomForm, InstructorForm
+from ..models import MembershipStatus
 
 
 @require_safe
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The classes the user learns in and teaches."""
-    return render(request, "classrooms/index.html", {"mine": reports.classes_of(request.user)})
+    """The classes the user learns in and teaches, and the work due in them."""
+    context = {"mine": reports.classes_of(request.user), "due": gradebook.due_soon(request.user, now=timezone.now())}
+    return render(request, "classrooms/index.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -47,6 +48,8 @@ def detail(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     access = access_classroom(request.user, class_id)
     classroom = access.classroom
     context: dict[str, object] = {"access": access, "classroom": classroom, "roster": reports.roster(classroom)}
+    context["now"] = now = timezone.now()
+    context["work"] = gradebook.class_work(classroom, viewer=request.user, teaches=access.teaches, now=now)
     if access.teaches:
         context["join_link"] = request.build_absolute_uri(classroom.join_url())
         context["instructor_form"] = InstructorForm()
@@ -130,6 +133,7 @@ def join(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def gradebook_csv(request: AuthenticatedHttpRequest, class_id: int) -> HttpResponse:
     """The gradebook as CSV, for the class's instructors: a header row, one row per learner."""
     access = access_classroom(request.user, class_id, as_instructor=True)
-    response = HttpResponse(csv_text(reports.gradebook_rows(access.classroom)), content_type="text/csv; charset=utf-8")
+    rows = gradebook.csv_rows(access.classroom, now=timezone.now())
+    response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{access.classroom.pk}-gradebook.csv"'
     return response
