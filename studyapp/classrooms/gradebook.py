@@ -26,7 +26,7 @@ from studyapp.srs.models import ReviewLog, ReviewState
 
 from . import reports
 from .models import Assignment, AssignmentKind, AssignmentOverride, Classroom, GoalKind, Membership, MembershipStatus
-from .progress import Cell, Finished, Late, Rules, Status, goal_cell, quiz_cell
+from .progress import Cell, Finished, Late, Rules, Status, goal_cell, percent_text, quiz_cell
 
 ZERO = Decimal(0)
 # FSRS's predicted recall depends only on an item's memory and the time elapsed, not on a learner's
@@ -52,7 +52,7 @@ class Gradebook:
 
 
 def _rules(assignment: Assignment, override: AssignmentOverride | None) -> Rules:
-    due = override.due_at if override is not None and override.due_at is not None else assignment.due_at
+    due = assignment.due_for(override)
     return Rules(
         due=due,
         late=Late(assignment.late_policy),
@@ -218,7 +218,7 @@ def _notes(assignments: list[Assignment], ids: list[int], rules: dict, now: date
 
 
 def _percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.quantize(Decimal('0.1')):f}".removesuffix(".0")
+    return "" if value is None else percent_text(value)
 
 
 def csv_columns(book: Gradebook) -> Iterator[tuple[str, tuple[object, ...]]]:

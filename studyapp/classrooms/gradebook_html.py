@@ -15,12 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .gradebook import Row
-from .progress import Cell
-
-
-def _number(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.1')):f}"
-    return text.removesuffix(".0")
+from .progress import Cell, percent_text
 
 
 @lru_cache(maxsize=8192)
@@ -33,9 +28,9 @@ def status_html(cell: Cell | None) -> SafeString:
     status = str(cell.status)
     html = f'<span class="status status-{status.replace(" ", "-")}">{status.capitalize()}</span>'
     if cell.grade is not None:
-        html += f' <strong class="cell-grade">{_number(cell.grade)}%</strong>'
+        html += f' <strong class="cell-grade">{percent_text(cell.grade)}%</strong>'
     elif cell.progress:
-        html += f' <span class="muted">{_number(cell.progress.quantize(Decimal(1)))}% done</span>'
+        html += f' <span class="muted">{percent_text(cell.progress.quantize(Decimal(1)))}% done</span>'
     if cell.overdue:
         html += ' <span class="status status-overdue">overdue</span>'
     return mark_safe(html)

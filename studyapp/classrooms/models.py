@@ -172,6 +172,10 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("classrooms:assignment", args=[self.classroom_id, self.pk])
 
+    def due_for(self, override: "AssignmentOverride | None") -> datetime:
+        """A learner's due date: their extension's (``override``, theirs or None), else this one's."""
+        return override.due_at if override is not None and override.due_at is not None else self.due_at
+
 
 class AssignmentOverride(models.Model):
     """One learner's exception to an assignment: a later due date (an extension), or excused."""

@@ -115,7 +115,7 @@ def notify_due_tomorrow(*, now: datetime) -> int:
             override = overrides.get(user.pk)
             if (override is not None and override.excused) or user.pk in done:
                 continue
-            due = override.due_at if override is not None and override.due_at is not None else assignment.due_at
+            due = assignment.due_for(override)
             if not now < due <= now + DUE_SOON:
                 continue
             rows.append(

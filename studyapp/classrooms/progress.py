@@ -75,6 +75,11 @@ class Cell:
         return self.status in (Status.SUBMITTED, Status.LATE, Status.GRADED, Status.EXCUSED)
 
 
+def percent_text(value: Decimal) -> str:
+    """A grade as the gradebook writes it, page and CSV: to a tenth, "80" rather than "80.0"."""
+    return f"{value.quantize(Decimal('0.1')):f}".removesuffix(".0")
+
+
 def _penalised(percent: Decimal, rules: Rules) -> Decimal:
     if rules.late == Late.PENALTY:
         return percent * (HUNDRED - rules.penalty_percent) / HUNDRED

@@ -329,11 +329,6 @@ def _override(assignment: Assignment, user_id: int) -> AssignmentOverride | None
     return AssignmentOverride.objects.filter(assignment=assignment, user_id=user_id).first()
 
 
-def due_for(assignment: Assignment, override: AssignmentOverride | None) -> datetime:
-    """A learner's due date: their extension's, else the assignment's."""
-    return override.due_at if override is not None and override.due_at is not None else assignment.due_at
-
-
 @transaction.atomic
 def set_override(
     access: ClassroomAccess, *, assignment_id: int, user_id: int, due_at: datetime | None, excused: bool, now: datetime
@@ -374,7 +369,7 @@ def start_assignment_quiz(*, user: User, assignment_id: int, now: datetime, rng:
         return current
     if now < assignment.opens_at:
         raise ClassroomError(f"This quiz opens {assignment.opens_at:%d %b %Y, %H:%M} UTC.")
-    due = due_for(assignment, _override(assignment, user.pk))
+    due = assignment.due_for(_override(assignment, user.pk))
     if now >= due and assignment.late_policy == LatePolicy.REFUSE:
         raise ClassroomError(f"This quiz closed {due:%d %b %Y, %H:%M} UTC, and late work is not accepted.")
     if quiz.attempts_allowed is not None and attempts.count() >= quiz.attempts_allowed:
