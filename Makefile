@@ -46,8 +46,13 @@ setup: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_content
 
+# uvicorn (uvloop, httptools): measured against daphne, granian and hypercorn in docs/performance.md
+# ("ASGI server: measured, not chosen by habit"). No lifespan (Django and Channels speak none); no
+# proxy headers (the app's DJANGO_TRUSTED_PROXY_COUNT is the one rule for client addresses, as under
+# daphne); no per-message deflate, as measured (compressing each fan-out message per client costs CPU).
 run: setup
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studyapp.asgi:application
+	$(VENV)/bin/uvicorn --host $(HOST) --port $(PORT) --loop uvloop --http httptools --ws websockets-sansio \
+		--lifespan off --no-proxy-headers --ws-per-message-deflate false studyapp.asgi:application
 
 # --- what the tests need ---------------------------------------------------------------------
 system-packages:

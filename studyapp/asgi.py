@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django; WebSockets (the live quiz) will be routed here too."""
+"""ASGI entry point: HTTP through Django; WebSockets (the live quiz) through Channels."""
 
 import os
 
@@ -16,8 +16,18 @@ from studyapp.core.health import static_problem  # noqa: E402
 if (problem := static_problem()) is not None:
     raise ImproperlyConfigured(problem)
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402  (after Django is set up)
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (after Django is set up)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from studyapp.core.concurrency import LimitConcurrency  # noqa: E402
+from studyapp.live.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter({"http": LimitConcurrency(django_asgi_app)})
+# WebSockets (the live quiz): only from pages of this site (Origin checked against ALLOWED_HOSTS), with
+# the session's user and cookies in the scope (the host is signed in; a player has a seat cookie).
+application = ProtocolTypeRouter(
+    {
+        "http": LimitConcurrency(django_asgi_app),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

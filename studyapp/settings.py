@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "studyapp.quizzes",
     "studyapp.pricing",
     "studyapp.classrooms",
+    "studyapp.live",
+    "studyapp.authoring",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +145,10 @@ STUDYAPP_REQUEST_THREADS = int(os.environ.get("STUDYAPP_REQUEST_THREADS", "8"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        # socket_timeout None: the layer waits on Redis with a blocking pop (BZPOPMIN, 5 s); redis-py 8's
+        # default read timeout of 5 s would cut that wait and close every idle socket with a 1011
+        # (channels_redis issue 422), which tests/live/test_processes.py caught.
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}}
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

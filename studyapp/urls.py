@@ -12,6 +12,8 @@ urlpatterns = [
     path("quiz/", include("studyapp.quizzes.urls")),
     path("pricing/", include("studyapp.pricing.urls")),
     path("classes/", include("studyapp.classrooms.urls")),
+    path("live/", include("studyapp.live.urls")),
+    path("author/", include("studyapp.authoring.urls")),
     path("accounts/", include("studyapp.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -36,3 +36,8 @@ class User(AbstractUser):
     @property
     def is_instructor(self) -> bool:
         return self.role == Role.INSTRUCTOR or self.is_superuser
+
+    @property
+    def is_author(self) -> bool:
+        """May open the question bank's editor (authoring); what they may edit there is per category."""
+        return self.role == Role.AUTHOR or self.is_superuser

@@ -372,7 +372,8 @@ def start_assignment_quiz(*, user: User, assignment_id: int, now: datetime, rng:
     due = assignment.due_for(_override(assignment, user.pk))
     if now >= due and assignment.late_policy == LatePolicy.REFUSE:
         raise ClassroomError(f"This quiz closed {due:%d %b %Y, %H:%M} UTC, and late work is not accepted.")
-    if quiz.attempts_allowed is not None and attempts.count() >= quiz.attempts_allowed:
+    # A live game played in class counts in the gradebook but is not one of the learner's own tries.
+    if quiz.attempts_allowed is not None and attempts.exclude(options__has_key="live_game").count() >= quiz.attempts_allowed:
         raise ClassroomError(f"You have used your {quiz.attempts_allowed} attempt{'s' if quiz.attempts_allowed != 1 else ''}.")
     ends = [now + quiz.time_limit] if quiz.time_limit else []
     if assignment.late_policy == LatePolicy.REFUSE:

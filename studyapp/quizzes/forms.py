@@ -1,13 +1,18 @@
 from django import forms
+from django.http import QueryDict
 
+from studyapp.accounts.models import User
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
 from studyapp.core.forms import IdsChoiceField
 
 from .services import FILTERS, MAX_QUESTIONS, MIN_QUESTIONS, PracticeChoice
 
+SOURCES = {"course": "The course's questions", "mine": "Questions I wrote (published ones)"}
+
 
 class PracticeForm(forms.Form):
+    source = forms.ChoiceField(choices=list(SOURCES.items()), initial="course", widget=forms.RadioSelect, label="Questions from")
     topics = IdsChoiceField(
         queryset=Topic.objects.live().order_by("course", "position"),
         required=False,
@@ -33,6 +38,11 @@ class PracticeForm(forms.Form):
         help_text="Work out monthly bills for Lambda, Fargate, API Gateway, ECR, Batch and Lightsail, answered in dollars and checked to the cent.",
     )
 
+    def __init__(self, data: QueryDict | None = None, *, user: User | None = None) -> None:
+        super().__init__(data)
+        if user is None or not user.is_author:  # only authors write questions: learners choose no source
+            del self.fields["source"]
+
     def choice(self) -> PracticeChoice:
         data = self.cleaned_data
         return PracticeChoice(
@@ -41,4 +51,5 @@ class PracticeForm(forms.Form):
             count=data["count"],
             only=data["only"],
             include_beyond_exam=data["include_beyond_exam"],
+            mine=data.get("source") == "mine",
         )

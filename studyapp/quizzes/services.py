@@ -56,6 +56,7 @@ class PracticeChoice:
     count: int = 10
     only: str = "all"
     include_beyond_exam: bool = False  # questions tagged beyond-exam: only when the learner asks
+    mine: bool = False  # only the published questions the learner wrote (an author's "my questions")
 
     def quiz(self) -> Quiz:
         """The session as an unsaved quiz: the learner's rules, feedback and review after each answer."""
@@ -93,8 +94,11 @@ def questions_for(quiz: Quiz) -> QuerySet[Question]:
 
 
 def practice_pool(user: User, choice: PracticeChoice) -> QuerySet[Question]:
-    """The published questions matching ``choice`` for this learner."""
+    """The published questions matching ``choice`` for this learner (``choice.mine``: of those, the
+    ones they wrote)."""
     pool = questions_for(choice.quiz())
+    if choice.mine:
+        pool = pool.filter(author=user)
     answered = AttemptQuestion.objects.filter(attempt__user=user, question=OuterRef("pk"), answered_at__isnull=False)
     if choice.only == "unseen":
         pool = pool.exclude(Exists(answered))
@@ -119,6 +123,8 @@ def start_practice(*, user: User, choice: PracticeChoice, now: datetime, rng: ra
         "only": choice.only,
         "beyond_exam": choice.include_beyond_exam,
     }
+    if choice.mine:
+        options["mine"] = True
     return start_questions(user=user, question_ids=rng.sample(ids, min(choice.count, len(ids))), now=now, rng=rng, options=options)
 
 
@@ -387,6 +393,43 @@ def start_assigned(
         user=user, quiz=quiz, mode=Mode.ASSIGNED, policy=quiz.policy, started_at=now, deadline=deadline, options=options
     )
     _add_slots(attempt, draw_for(quiz, user=user, rng=rng), rng, shuffle=quiz.shuffle_options)
+    return attempt
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordedAnswer:
+    """One question of an attempt made elsewhere (a live game): the version shown, the options in
+    the order shown, and what was chosen (None: not answered)."""
+
+    question_id: int
+    version_id: int
+    option_order: list[int]
+    selected: list[int] | None
+    answered_at: datetime | None
+
+
+@transaction.atomic
+def record_attempt(
+    *, user: User, quiz: Quiz, started_at: datetime, finished_at: datetime, answers: list[RecordedAnswer], options: dict[str, object]
+) -> Attempt:
+    """A finished attempt at ``quiz`` made outside the quiz pages (a live game played from an
+    assignment), graded as a submitted one is, so the classroom's gradebook counts it."""
+    attempt = Attempt.objects.create(
+        user=user, quiz=quiz, mode=Mode.ASSIGNED, policy=quiz.policy, started_at=started_at, deadline=None, options=options
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question_id=answer.question_id,
+            version_id=answer.version_id,
+            option_order=answer.option_order,
+            selected=answer.selected,
+            answered_at=answer.answered_at,
+        )
+        for position, answer in enumerate(answers, start=1)
+    )
+    _submit(attempt, now=finished_at)
     return attempt
 
 

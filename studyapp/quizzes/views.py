@@ -36,14 +36,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose topics, domains, how many and which questions; then start."""
-    form = PracticeForm(request.POST or None)
+    form = PracticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["pricing_problems"]:
             return redirect(f"{reverse('pricing:problems')}?of={min(form.cleaned_data['count'], 20)}")
         try:
             attempt = services.start_practice(user=request.user, choice=form.choice(), now=timezone.now(), rng=random.Random())
         except services.EmptyPool:
-            form.add_error(None, "No question matches that choice. Tick more topics or domains, or choose “All questions”.")
+            if form.choice().mine:
+                form.add_error(None, "None of the questions you wrote matches that choice: publish some, or tick fewer topics or domains.")
+            else:
+                form.add_error(None, "No question matches that choice. Tick more topics or domains, or choose “All questions”.")
         else:
             return redirect(attempt)
     return render(request, "quizzes/practice.html", {"form": form})

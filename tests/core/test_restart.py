@@ -1,6 +1,6 @@
 """A server killed in the middle of a learner's work loses nothing it had acknowledged.
 
-The real server process (daphne, as `make run` starts it) on a database of its own (a SQLite file,
+The real server process (uvicorn, as `make run` starts it: tests.servers.server_command) on a database of its own (a SQLite file,
 or a PostgreSQL database made for the test when the suite runs on PostgreSQL): a learner signs
 in, starts a mock exam and a review session, and keeps answering and rating through HTTP while
 the process is killed with SIGKILL. A second process then serves the same database: every answer
@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+
+from tests.servers import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tests" / "content" / "fixtures" / "demo"
@@ -72,13 +74,12 @@ def manage(command: list[str], env: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def start_daphne(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    daphne = Path(sys.executable).parent / "daphne"
     process = subprocess.Popen(
-        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "studyapp.asgi:application"],
+        server_command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -91,10 +92,10 @@ def start_daphne(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
             return process, base
         except OSError:
             if process.poll() is not None:
-                raise AssertionError("daphne did not start") from None
+                raise AssertionError("the server did not start") from None
             time.sleep(0.1)
     process.kill()
-    raise AssertionError("daphne did not answer")
+    raise AssertionError("the server did not answer")
 
 
 class Browser:
@@ -146,7 +147,7 @@ def test_every_acknowledged_answer_and_review_survives_a_killed_server(tmp_path)
         env |= {"DATABASE_URL": database_url, "STUDYAPP_CONTENT_DIR": str(DEMO)}
         manage(["shell", "-c", SET_UP], env)
 
-        server, base = start_daphne(env)
+        server, base = start_server(env)
         try:
             browser = Browser()
             browser.base = base
@@ -201,7 +202,7 @@ def test_every_acknowledged_answer_and_review_survives_a_killed_server(tmp_path)
         (logged,) = query("SELECT COUNT(*) FROM srs_reviewlog")[0]
         assert logged >= reviews
 
-        server, base = start_daphne(env)
+        server, base = start_server(env)
         try:
             browser.base = base  # the same browser and session: signed in still
             for position, option in saved_answers.items():

@@ -7,7 +7,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from studyapp.content import search
 from studyapp.content.models import QuestionPlacement, SearchEntry, SearchKind, Topic
@@ -35,6 +35,41 @@ def content(stem: str = "Which service runs containers without managing servers?
 @pytest.fixture
 def author(db):
     return UserFactory(username="author")
+
+
+def test_create_questions_writes_each_as_create_question_would(author):
+    items = [
+        services.NewQuestion(content=content(f"Question {n}?"), source_key=f"q{n}", category="$course$/top/A", tags=["x"]) for n in range(3)
+    ]
+    made = services.create_questions(items=items, by=author, now=NOW)
+    assert [(q.source_key, q.status, q.author, q.tags, q.kind, q.option_count) for q in Question.objects.order_by("id")] == [
+        (f"q{n}", Status.DRAFT, author, ["x"], Kind.SINGLE, 4) for n in range(3)
+    ]
+    assert [q.content.stem for q in made] == ["Question 0?", "Question 1?", "Question 2?"]
+    assert all(
+        q.current_version.number == 1 and q.current_version.created_at == NOW for q in Question.objects.select_related("current_version")
+    )
+
+
+def test_create_questions_is_all_or_nothing(author):
+    services.create_question(content=content(), by=author, now=NOW, source_key="taken", category="$course$/top/A")
+    items = [services.NewQuestion(content=content(), source_key=key, category="$course$/top/A") for key in ("new", "taken")]
+    with pytest.raises(IntegrityError):
+        services.create_questions(items=items, by=author, now=NOW)
+    assert list(Question.objects.values_list("source_key", flat=True)) == ["taken"]
+
+
+def test_add_versions_numbers_each_question_and_skips_unchanged_ones(author):
+    first = services.create_question(content=content("One?"), by=author, now=NOW)
+    second = services.create_question(content=content("Two?"), by=author, now=NOW)
+    services.add_version(question=second, content=content("Two, again?"), by=author, now=NOW)
+    versions = services.add_versions(changes=[(first, content("One, changed?")), (second, content("Two, again?"))], by=author, now=NOW)
+    assert [(v.question_id, v.number) for v in versions] == [(first.pk, 2), (second.pk, 2)]
+    first.refresh_from_db()
+    assert first.content.stem == "One, changed?" and first.versions.count() == 2
+    assert second.versions.count() == 2  # unchanged: nothing written
+    with pytest.raises(ValueError, match="once"):
+        services.add_versions(changes=[(first, content("a")), (first, content("b"))], by=author, now=NOW)
 
 
 def test_a_new_question_is_a_draft_with_version_one(author):
