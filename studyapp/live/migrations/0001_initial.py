@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('nickname', models.CharField(max_length=20)),
-                ('nickname_key', models.CharField(help_text="The nickname case-folded: two players cannot be 'Sam' and 'sam'.", max_length=40)),
+                ('nickname_key', models.CharField(help_text="The nickname case-folded: two players cannot be 'Sam' and 'sam'.", max_length=60)),
                 ('secret', models.CharField(default='', help_text='Signed into the seat cookie: a reload or a new connection takes the same seat.', max_length=32)),
                 ('joined_at', models.DateTimeField()),
                 ('removed_at', models.DateTimeField(blank=True, null=True)),
