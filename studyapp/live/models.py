@@ -127,9 +127,9 @@ class Player(models.Model):
 
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="players")
     nickname = models.CharField(max_length=NICKNAME_MAX)
+    # Case-folding can triple a text ("ﬃ" becomes "ffi").
     nickname_key = models.CharField(
-        max_length=NICKNAME_MAX
-        * 3,  # case-folding can triple a text ("ﬃ" → "ffi") help_text="The nickname case-folded: two players cannot be 'Sam' and 'sam'."
+        max_length=NICKNAME_MAX * 3, help_text="The nickname case-folded: two players cannot be 'Sam' and 'sam'."
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="live_seats")
     secret = models.CharField(
