@@ -18,7 +18,11 @@ import os
 import random
 import shutil
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
+from common import (  # bench/ is on sys.path when run as a script
+    signed_in_posts,
+    signed_in_rates,
+    use_production_settings_on_a_temp_database,
+)
 
 TMP = use_production_settings_on_a_temp_database()
 
@@ -137,15 +141,8 @@ def main() -> None:
     total = Question.objects.count()
     _, env = signed_in_posts(user, [], TMP)  # a real session; only its cookie is used here
     cookie = f"Cookie: {env['COOKIE']}"
-    with daphne(app="bench.bare:application", ready="/") as bare_base, daphne() as base:
-        bare1 = wrk(bare_base + "/", args.seconds, args.connections)
-        healthz = wrk(base + "/healthz/", args.seconds, args.connections, headers=[cookie])
-        rates = {
-            name: wrk(base + path, args.seconds, args.connections, headers=[cookie, *(["HX-Request: true"] if htmx else [])])
-            for name, (path, htmx) in PAGES.items()
-        }
-        bare2 = wrk(bare_base + "/", args.seconds, args.connections)
-    bare = (bare1 + bare2) / 2
+    measured = signed_in_rates(PAGES, cookie, seconds=args.seconds, connections=args.connections)
+    bare, bare1, bare2, healthz, rates = measured.bare, measured.bare_first, measured.bare_last, measured.healthz, measured.pages
     counts = queries(user)
     print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {total:,} questions in the bank")
     print(f"  {'bare app (bench/bare.py)':28} {bare:8.1f} req/s  (first {bare1:.1f}, last {bare2:.1f})")

@@ -16,7 +16,11 @@ import os
 import shutil
 from datetime import timedelta
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
+from common import (  # bench/ is on sys.path when run as a script
+    signed_in_posts,
+    signed_in_rates,
+    use_production_settings_on_a_temp_database,
+)
 
 TMP = use_production_settings_on_a_temp_database()
 
@@ -112,16 +116,8 @@ def main() -> None:
     user = learner_with_queue()
     _, env = signed_in_posts(user, [], TMP)  # a real session; only its cookie is used here
     cookie = f"Cookie: {env['COOKIE']}"
-    with daphne(app="bench.bare:application", ready="/") as bare_base, daphne() as base:
-        bare1 = wrk(bare_base + "/", args.seconds, args.connections)
-        # The cheapest signed-in request: the session and the learner, no page (the ceiling of any learner's page).
-        healthz = wrk(base + "/healthz/", args.seconds, args.connections, headers=[cookie])
-        rates = {
-            name: wrk(base + path, args.seconds, args.connections, headers=[cookie, *(["HX-Request: true"] if htmx else [])])
-            for name, (path, htmx) in PAGES.items()
-        }
-        bare2 = wrk(bare_base + "/", args.seconds, args.connections)
-    bare = (bare1 + bare2) / 2
+    measured = signed_in_rates(PAGES, cookie, seconds=args.seconds, connections=args.connections)
+    bare, bare1, bare2, healthz, rates = measured.bare, measured.bare_first, measured.bare_last, measured.healthz, measured.pages
     counts = queries(user)
     print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {CARDS:,} cards in the learner's queue")
     print(f"  {'bare app (bench/bare.py)':32} {bare:8.1f} req/s  (first {bare1:.1f}, last {bare2:.1f})")

@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,3 +136,32 @@ def signed_in_posts(user, lines: list[str], tmp: Path) -> tuple[Path, dict[str, 
     bodies.write_text("".join(line + "\n" for line in lines))
     script.write_text(POST_LUA)
     return script, {"BODIES": str(bodies), "COOKIE": f"sessionid={session.session_key}; csrftoken={csrf}", "CSRF": csrf}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rates:
+    """Requests per second: the bare app before and after (the machine's drift shows), a signed-in
+    /healthz/ (the ceiling of any signed-in page), and each page."""
+
+    bare_first: float
+    bare_last: float
+    healthz: float
+    pages: dict[str, float]
+
+    @property
+    def bare(self) -> float:
+        return (self.bare_first + self.bare_last) / 2
+
+
+def signed_in_rates(pages: dict[str, tuple[str, bool]], cookie: str, *, seconds: int, connections: int) -> Rates:
+    """Serve the bare app and studyapp side by side and load ``pages`` (name -> (path, as htmx))
+    signed in with ``cookie`` (a ``Cookie:`` header), between two runs of the bare app."""
+    with daphne(app="bench.bare:application", ready="/") as bare_base, daphne() as base:
+        bare_first = wrk(bare_base + "/", seconds, connections)
+        healthz = wrk(base + "/healthz/", seconds, connections, headers=[cookie])
+        rates = {
+            name: wrk(base + path, seconds, connections, headers=[cookie, *(["HX-Request: true"] if htmx else [])])
+            for name, (path, htmx) in pages.items()
+        }
+        bare_last = wrk(bare_base + "/", seconds, connections)
+    return Rates(bare_first=bare_first, bare_last=bare_last, healthz=healthz, pages=rates)

@@ -10,22 +10,12 @@ from django.http import QueryDict
 
 from studyapp.content.models import Topic
 from studyapp.content.parsing.types import DOMAINS
-from studyapp.core.forms import IdField, is_id
-from studyapp.questions.content import Kind
+from studyapp.core.forms import IdField, ticked_ids
 from studyapp.questions.models import CATEGORY_ROOT, Status
 
 from .bank import MAX_BULK, Filters, valid_path
+from .forms import KIND_LABELS
 
-KIND_LABELS = {
-    Kind.SINGLE: "Multiple choice, one answer",
-    Kind.MULTIPLE: "Multiple choice, several answers",
-    Kind.TRUEFALSE: "True/false",
-    Kind.SHORTANSWER: "Short answer",
-    Kind.NUMERICAL: "Numerical",
-    Kind.MATCHING: "Matching",
-    Kind.ESSAY: "Essay",
-    Kind.DESCRIPTION: "Description",
-}
 USED_CHOICES = [
     ("", "Anywhere or nowhere"),
     ("practice", "In practice (published)"),
@@ -103,11 +93,7 @@ class BulkForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
-        if not self.raw_ids:
-            raise forms.ValidationError("Tick at least one question first.")
-        if len(self.raw_ids) > MAX_BULK or not all(is_id(i) for i in self.raw_ids):
-            raise forms.ValidationError(f"Tick up to {MAX_BULK} questions of this list.")
-        cleaned["ids"] = [int(i) for i in self.raw_ids]
+        cleaned["ids"] = ticked_ids(self.raw_ids, most=MAX_BULK, noun="question")
         if cleaned.get("action") == "tag" and not cleaned.get("new_tag"):
             self.add_error("new_tag", "Type the tag to add.")
         if cleaned.get("action") == "move" and not cleaned.get("move_to") and "move_to" not in self.errors:

@@ -30,15 +30,19 @@ from studyapp.questions.models import Question
 from .access import editable_categories
 from .models import Category
 
-KINDS: Final = {
+KIND_LABELS: Final[dict[Kind, str]] = {
     Kind.SINGLE: "Multiple choice, one answer",
     Kind.MULTIPLE: "Multiple choice, several answers",
     Kind.TRUEFALSE: "True/false",
     Kind.SHORTANSWER: "Short answer",
     Kind.NUMERICAL: "Numerical",
     Kind.MATCHING: "Matching",
+    Kind.ESSAY: "Essay",
+    Kind.DESCRIPTION: "Description",
 }
-"""The kinds the editor writes, with their names as the page says them."""
+"""Every kind's name as the pages say it (the bank's filter, the editor)."""
+KINDS: Final[dict[Kind, str]] = {kind: label for kind, label in KIND_LABELS.items() if kind not in (Kind.ESSAY, Kind.DESCRIPTION)}
+"""The kinds the editor writes."""
 
 MOODLE_FRACTIONS: Final = (
     "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30", "25", "20",

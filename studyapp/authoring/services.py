@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import nh3
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from studyapp.accounts.models import User
+from studyapp.content.parsing.markup import clean_html
 from studyapp.content.parsing.questions import rendered
 from studyapp.content.parsing.types import DOMAINS
 from studyapp.core import versions
@@ -480,28 +480,22 @@ def _write(plan: _Plan, *, by: User | None, now: datetime, status: Status) -> Im
         )
 
 
-_HTML_TAGS = nh3.ALLOWED_TAGS - {"img"}  # no pictures from elsewhere (the CSP would block them anyway)
-
-
 def _rendered(question: gift.Question) -> QuestionContent:
     """The content with its HTML filled. Texts are Markdown, rendered with raw HTML off and cleaned
     with nh3 (the course's :func:`~studyapp.content.parsing.questions.rendered`); a text that says it
-    is HTML (GIFT's ``[html]``, Moodle XML's usual ``format="html"``) is cleaned with nh3 as HTML."""
+    is HTML (GIFT's ``[html]``, Moodle XML's usual ``format="html"``) is cleaned as HTML, with the
+    allowlist typed text gets (:func:`~studyapp.content.parsing.markup.clean_html`)."""
     content = question.content
     if question.text_format != "html":
         return rendered(content)
-
-    def clean(text: str) -> str:
-        return nh3.clean(text, tags=_HTML_TAGS, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
-
     return dataclasses.replace(
         content,
-        stem_html=clean(content.stem),
+        stem_html=clean_html(content.stem),
         choices=tuple(
-            dataclasses.replace(choice, html=clean(choice.text), feedback_html=clean(choice.feedback) if choice.feedback else "")
+            dataclasses.replace(choice, html=clean_html(choice.text), feedback_html=clean_html(choice.feedback) if choice.feedback else "")
             for choice in content.choices
         ),
-        explanation_html=clean(content.explanation),
+        explanation_html=clean_html(content.explanation),
     )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from studyapp.accounts.models import User
+from studyapp.core.forms import ticked_ids
 
 from . import services
 from .access import may_edit_category
@@ -70,14 +71,12 @@ class ExportForm(forms.Form):
         help_text="This category and those below it; empty: the whole bank.",
         widget=forms.TextInput(attrs={"list": "export-categories", "spellcheck": "false", "autocomplete": "off"}),
     )
-
-    ids = forms.TypedMultipleChoiceField(required=False, coerce=int, widget=forms.MultipleHiddenInput)
+    ids = forms.Field(required=False, widget=forms.MultipleHiddenInput)
     """Questions ticked in the bank (its "Export" action): only these, within the category if one is given."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        ticked = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(value, value) for value in ticked if value.isdigit() and 0 < int(value) < 2**31][:MAX_TICKED]  # type: ignore[attr-defined]
+    def clean_ids(self) -> list[int]:
+        ticked = self.cleaned_data.get("ids") or []
+        return ticked_ids(ticked, most=MAX_TICKED, noun="question") if ticked else []
 
     def clean_category(self) -> str | None:
         typed = str(self.cleaned_data.get("category") or "").strip()

@@ -3,7 +3,7 @@ number the database cannot hold is a form error, not an ``OverflowError`` from t
 slugs read from a query (anything else, a NUL byte above all, never reaches the database)."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -22,6 +22,16 @@ _INTEGER = re.compile(rf"[+-]?[0-9]{{1,{_MAX_DIGITS + 1}}}")
 def is_id(value: object) -> bool:
     """True for a string of ASCII digits naming an id from 1 to MAX_ID (no sign, space or exponent)."""
     return isinstance(value, str) and 0 < len(value) <= _MAX_DIGITS and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID
+
+
+def ticked_ids(raw: Sequence[str], *, most: int, noun: str) -> list[int]:
+    """The ids a list's tick boxes sent (``ids``, as many as ticked), for a bulk action; a clear
+    ``ValidationError`` for none, too many, or anything that is not an id."""
+    if not raw:
+        raise ValidationError(f"Tick at least one {noun} first.")
+    if len(raw) > most or not all(is_id(value) for value in raw):
+        raise ValidationError(f"Tick up to {most} {noun}s of this list.")
+    return [int(value) for value in raw]
 
 
 class IdField(forms.IntegerField):

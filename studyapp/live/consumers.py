@@ -26,10 +26,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import broadcast, screens, seats, services
-from .models import Game, LiveAnswer, Phase, Player
+from .models import Game, Phase, Player
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +130,9 @@ def _seat_now(cookies: dict[str, str], game_id: int) -> tuple[Player, str, int, 
         return None
     now = timezone.now()
     moved = services.settle(player.game, now=now)
-    answered = (
-        player.game.position
-        if LiveAnswer.objects.filter(player=player, game_question__game_id=game_id, game_question__position=player.game.position).exists()
-        else 0
-    )
-    return player, screens.render_player(player, now=now), answered, moved
+    context = screens.player_context(player, now=now)
+    answered = player.game.position if context.get("answered") else 0
+    return player, render_to_string("live/play.html#screen", context), answered, moved
 
 
 def _answer(player_id: int, position: int, shown: list[int]) -> tuple[str, bool]:

@@ -13,6 +13,7 @@ from .models import Game, GameQuestion, LiveAnswer, Player
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlayerLine:
+    player_id: int
     rank: int
     nickname: str
     account: str  # the linked account's username, "" for a nickname only
@@ -49,6 +50,7 @@ def game_report(game: Game) -> dict[str, object]:
     answers = list(
         LiveAnswer.objects.filter(game_question__game=game).values_list("player_id", "game_question_id", "correct", "response_ms")
     )
+    marks = {(player_id, slot_id): "right" if correct else "wrong" for player_id, slot_id, correct, _ms in answers}
     skipped = {slot.pk for slot in slots if slot.skipped}
     by_player: dict[int, list[tuple[bool, int]]] = defaultdict(list)
     by_slot: dict[int, list[tuple[bool, int]]] = defaultdict(list)
@@ -60,6 +62,7 @@ def game_report(game: Game) -> dict[str, object]:
     player_lines = sorted(
         (
             PlayerLine(
+                player_id=p.pk,
                 rank=ranks.get(p.nickname, 0),
                 nickname=p.nickname,
                 account=p.user.username if p.user else "",
@@ -86,21 +89,16 @@ def game_report(game: Game) -> dict[str, object]:
         )
         for slot in slots
     ]
-    return {"game": game, "players": player_lines, "questions": question_lines}
+    return {"game": game, "players": player_lines, "questions": question_lines, "slots": slots, "marks": marks}
 
 
 def game_csv(game: Game) -> str:
     """One row per player: rank, nickname, account, score, right answers, then each question's
     result (right, wrong, or empty when not answered)."""
     report = game_report(game)
-    slots = list(GameQuestion.objects.filter(game=game).order_by("position"))
-    marks = {
-        (player_id, slot_id): ("right" if correct else "wrong")
-        for player_id, slot_id, correct in LiveAnswer.objects.filter(game_question__game=game).values_list(
-            "player_id", "game_question_id", "correct"
-        )
-    }
-    ids = {p.nickname: p.pk for p in Player.objects.filter(game=game)}
+    slots: list[GameQuestion] = report["slots"]  # type: ignore[assignment]
+    marks: dict[tuple[int, int], str] = report["marks"]  # type: ignore[assignment]
+    lines: list[PlayerLine] = report["players"]  # type: ignore[assignment]
     header: list[object] = [
         "rank",
         "nickname",
@@ -112,7 +110,7 @@ def game_csv(game: Game) -> str:
         *(f"Q{s.position}{' (skipped)' if s.skipped else ''}" for s in slots),
     ]
     rows: list[list[object]] = [header]
-    for line in report["players"]:  # type: ignore[attr-defined]
+    for line in lines:
         rows.append(
             [
                 "" if line.removed else line.rank,
@@ -122,7 +120,7 @@ def game_csv(game: Game) -> str:
                 line.right,
                 line.answered,
                 "" if line.mean_seconds is None else line.mean_seconds,
-                *(marks.get((ids[line.nickname], s.pk), "") for s in slots),
+                *(marks.get((line.player_id, s.pk), "") for s in slots),
             ]
         )
     return csv_text(rows)

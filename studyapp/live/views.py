@@ -79,6 +79,10 @@ def _seat(request: HttpRequest, game_id: int) -> Player | None:
     return seats.player_from(request.COOKIES, game_id) if 0 < game_id <= MAX_ID else None
 
 
+def _no_seat() -> HttpResponse:
+    return HttpResponse("You have no seat in this game: join it again.", status=404, content_type="text/plain")
+
+
 @login_not_required
 @seat_page
 @require_safe
@@ -98,7 +102,7 @@ def play_screen(request: HttpRequest, game_id: int) -> HttpResponse:
     """The player's screen alone: what the page polls when WebSockets are blocked."""
     player = _seat(request, game_id)
     if player is None:
-        return HttpResponse("You have no seat in this game: join it again.", status=404, content_type="text/plain")
+        return _no_seat()
     _settle(player.game)
     return render(request, "live/play.html#screen", screens.player_context(player, now=timezone.now()))
 
@@ -110,7 +114,7 @@ def answer(request: HttpRequest, game_id: int) -> HttpResponse:
     """An answer over HTTP (no JavaScript, or no WebSocket): the pressed button(s) for ``position``."""
     player = _seat(request, game_id)
     if player is None:
-        return HttpResponse("You have no seat in this game: join it again.", status=404, content_type="text/plain")
+        return _no_seat()
     try:
         position = int(request.POST.get("position", ""))
         shown = [int(value) for value in request.POST.getlist("choice")]

@@ -7,7 +7,7 @@ from django import forms
 from django.http import QueryDict
 
 from studyapp.content.models import Topic
-from studyapp.core.forms import IdField, is_id
+from studyapp.core.forms import IdField, ticked_ids
 
 from .browser import Filters
 from .models import EXAM_DATE_DEFAULT, ItemState, ReviewSettings, latest_exam_date, parse_steps
@@ -140,11 +140,7 @@ class BulkForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
-        if not self.raw_ids:
-            raise forms.ValidationError("Tick at least one card first.")
-        if len(self.raw_ids) > MAX_BULK or not all(is_id(i) for i in self.raw_ids):
-            raise forms.ValidationError(f"Tick up to {MAX_BULK} cards of this list.")
-        cleaned["ids"] = [int(i) for i in self.raw_ids]
+        cleaned["ids"] = ticked_ids(self.raw_ids, most=MAX_BULK, noun="card")
         return cleaned
 
 

@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.accounts.typing import AuthenticatedHttpRequest
+from studyapp.core.forms import is_id
+from studyapp.core.previews import read_signed_preview
 
 from .. import services
 from ..access import access_bank, editable_categories
-from ..transfer_forms import ExportForm, ImportForm
+from ..transfer_forms import MAX_TICKED, ExportForm, ImportForm
 
 SALT = "studyapp.authoring.import"
 PREVIEW_MAX_AGE = 3600  # seconds: an older preview is shown again before anything is imported
@@ -72,15 +74,8 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Import the previewed file (read again from the signed form), then the summary."""
     access_bank(request.user)
     again = redirect("authoring:import")
-    try:
-        payload = signing.loads(request.POST.get("import", ""), salt=SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, "That preview is more than an hour old, so nothing was imported: upload the file again.")
-        return again
-    except signing.BadSignature:
-        messages.error(
-            request, "That preview could not be read (it was changed or is incomplete), so nothing was imported: upload the file again."
-        )
+    payload = read_signed_preview(request, request.POST.get("import", ""), salt=SALT, max_age=PREVIEW_MAX_AGE)
+    if payload is None:
         return again
     if not isinstance(payload, dict) or payload.get("user") != request.user.pk or payload.get("format") not in services.FORMATS:
         messages.error(request, "That preview was made for someone else, so nothing was imported: upload the file yourself.")
@@ -130,12 +125,10 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             return _download(form.cleaned_data["format"], form.cleaned_data["category"], form.cleaned_data["ids"])
         return render(request, "authoring/export.html", _export_context(form), status=400)
-    ticked = ExportForm(request.GET)  # only for the ticked ids it carries, re-sent by the download form
-    ticked.is_valid()
-    context = _export_context(
-        ExportForm(initial={"category": request.GET.get("category", ""), "ids": ticked.cleaned_data.get("ids", [])}, data=None)
-    )
-    context["ticked"] = len(ticked.cleaned_data.get("ids", []))
+    # The questions ticked in the bank ride along as hidden fields of the download form.
+    ticked = [int(value) for value in request.GET.getlist("ids") if is_id(value)][:MAX_TICKED]
+    context = _export_context(ExportForm(initial={"category": request.GET.get("category", ""), "ids": ticked}))
+    context["ticked"] = len(ticked)
     check = request.GET.get("check")
     if check in services.FORMATS:
         category = services.normal_category(request.GET["category"]) if request.GET.get("category", "").strip() else None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from studyapp.accounts.models import User
 from studyapp.accounts.typing import AuthenticatedHttpRequest
+from studyapp.core.previews import read_signed_preview
 
 from .. import services
 from ..access import access_classroom
@@ -52,15 +53,8 @@ def roster_import_confirm(request: AuthenticatedHttpRequest, class_id: int) -> H
     """Import the previewed file (read again from the signed form), then back to the class."""
     access = access_classroom(request.user, class_id, as_instructor=True)
     again = redirect("classrooms:roster_import", class_id=access.classroom.pk)
-    try:
-        payload = signing.loads(request.POST.get("roster", ""), salt=SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, "That preview is more than an hour old, so nothing was imported: upload the file again.")
-        return again
-    except signing.BadSignature:
-        messages.error(
-            request, "That preview could not be read (it was changed or is incomplete), so nothing was imported: upload the file again."
-        )
+    payload = read_signed_preview(request, request.POST.get("roster", ""), salt=SALT, max_age=PREVIEW_MAX_AGE)
+    if payload is None:
         return again
     if not isinstance(payload, dict) or payload.get("class") != access.classroom.pk or not isinstance(payload.get("csv"), str):
         messages.error(request, "That preview was made for another class, so nothing was imported: upload the file here.")

@@ -120,19 +120,25 @@ def render_safe(text: str, *, inline: bool = False) -> str:
     if _PLAIN.match(text):
         escaped = html.escape(text, quote=False)
         return escaped if inline else f"<p>{escaped}</p>"
-    rendered = _safe_markdown().convert(text)
-    cleaned = nh3.clean(
-        rendered,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    cleaned = clean_html(_safe_markdown().convert(text))
     if inline:
         match = _SINGLE_PARAGRAPH.match(cleaned.strip())
         if match and "<p>" not in match.group(1):
             return match.group(1)
     return cleaned
+
+
+def clean_html(fragment: str) -> str:
+    """Untrusted HTML made safe to show: the one allowlist of tags, attributes and link schemes
+    that typed text gets (:func:`render_safe` runs its Markdown through it; a question imported as
+    HTML goes through it directly)."""
+    return nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def plain_text(fragment: str) -> str:
