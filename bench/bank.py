@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/bank.py [--seconds 8] [--connections 4] [--questions 10000]
 
-Through daphne with production settings on a fresh SQLite file holding the course: wrk GETs the bank
+Through the server `make run` starts (uvicorn), with production settings on a fresh SQLite file holding the course: wrk GETs the bank
 (/author/questions/) as an author with ``--questions`` authored questions in 40 categories (a third of
-them another author's), three tags each, beside the bare Django app (bench/bare.py, served by daphne
+them another author's), three tags each, beside the bare Django app (bench/bare.py, served the same way
 too) in the same run, and /healthz/ signed in (the cheapest signed-in request). Measured: the whole
 page, a category of the tree (htmx, the list), a search with a filter (htmx), a deep page. Then the
 queries one request takes. Goal: >= 30 % of the bare app's requests per second, <= 6 queries (also
@@ -144,7 +144,9 @@ def main() -> None:
     measured = signed_in_rates(PAGES, cookie, seconds=args.seconds, connections=args.connections)
     bare, bare1, bare2, healthz, rates = measured.bare, measured.bare_first, measured.bare_last, measured.healthz, measured.pages
     counts = queries(user)
-    print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {total:,} questions in the bank")
+    print(
+        f"uvicorn (make run), 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {total:,} questions in the bank"
+    )
     print(f"  {'bare app (bench/bare.py)':28} {bare:8.1f} req/s  (first {bare1:.1f}, last {bare2:.1f})")
     print(f"  {'/healthz/ signed in':28} {healthz:8.1f} req/s  {healthz / bare:5.0%} of bare")
     for name, rate in rates.items():

@@ -1,7 +1,7 @@
 """The benchmarks' baseline: a bare Django app, one view returning "hello", no middleware, no
-database, no templates. Served by the same ASGI server as studyapp (see ``common.daphne``)::
+database, no templates. Served by the same ASGI server as studyapp (see ``common.serve``)::
 
-    .venv/bin/daphne bench.bare:application
+    .venv/bin/uvicorn bench.bare:application
 
 Every page's requests per second is reported as a share of this app's, measured in the same run.
 """

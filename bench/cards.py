@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/cards.py [--seconds 8] [--connections 4]
 
-Through daphne with production settings: wrk GETs the card browser (/study/cards/) as a learner
+Through the server `make run` starts (uvicorn), with production settings: wrk GETs the card browser (/study/cards/) as a learner
 with 5,000 cards in the queue (the whole page, a filtered htmx page of the list, a search), beside
-the bare Django app (bench/bare.py, served by daphne too) in the same run, and /healthz/ signed in
+the bare Django app (bench/bare.py, served the same way) in the same run, and /healthz/ signed in
 (the cheapest learner's request); then the queries one request takes. Goal: >= 30 % of the bare
 app's requests per second, <= 5 queries (also checked by tests/srs/test_browser.py).
 """
@@ -119,7 +119,9 @@ def main() -> None:
     measured = signed_in_rates(PAGES, cookie, seconds=args.seconds, connections=args.connections)
     bare, bare1, bare2, healthz, rates = measured.bare, measured.bare_first, measured.bare_last, measured.healthz, measured.pages
     counts = queries(user)
-    print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {CARDS:,} cards in the learner's queue")
+    print(
+        f"uvicorn (make run), 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s; {CARDS:,} cards in the learner's queue"
+    )
     print(f"  {'bare app (bench/bare.py)':32} {bare:8.1f} req/s  (first {bare1:.1f}, last {bare2:.1f})")
     print(f"  {'/healthz/ signed in':32} {healthz:8.1f} req/s  {healthz / bare:5.0%} of bare")
     for name, rate in rates.items():

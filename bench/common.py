@@ -1,8 +1,9 @@
-"""Shared by the benchmarks: serve the app with daphne on a free port, and load it with wrk."""
+"""Shared by the benchmarks: serve the app as `make run` does on a free port, and load it with wrk."""
 
 import argparse
 import os
 import re
+import shlex
 import socket
 import subprocess
 import time
@@ -26,18 +27,39 @@ def arguments(doc: str | None, *, seconds: int, connections: int | None = None) 
     return parser
 
 
+def run_command(port: int, app: str = "studyapp.asgi:application") -> list[str]:
+    """The command of the Makefile's ``run`` recipe (its last line) for ``port`` on loopback, serving
+    ``app``: the benches measure the server `make run` starts, with its flags."""
+    text = (ROOT / "Makefile").read_text()
+    match = re.search(r"^run:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("no run target in the Makefile")
+    recipe = match.group(1).replace("\\\n", " ")  # a command continued over several lines is one command
+    line = recipe.strip().splitlines()[-1].strip()
+    values = {"VENV": ".venv", "PY": ".venv/bin/python", "HOST": "127.0.0.1", "PORT": str(port)}
+    line = re.sub(r"\$\((\w+)\)", lambda m: values.get(m.group(1), m.group(0)), line)
+    if "$(" in line:
+        raise SystemExit(f"cannot follow the Makefile's run recipe: {line}")
+    words = shlex.split(line)
+    if words[0].startswith(".venv/"):
+        words[0] = str(ROOT / words[0])
+    if app != "studyapp.asgi:application":
+        words = [app if word == "studyapp.asgi:application" else word for word in words]
+    return words
+
+
 @contextmanager
-def daphne(
+def serve(
     env: dict[str, str] | None = None, *, app: str = "studyapp.asgi:application", ready: str = "/healthz/", log: Path | None = None
 ) -> Iterator[str]:
-    """Start daphne (as `make run` does) serving ``app`` on a free port; yield its base URL once
-    ``ready`` answers; stop it. ``app="bench.bare:application", ready="/"`` is the bare baseline.
-    ``log``: a file for the server's output (tracebacks of 500s), otherwise discarded."""
+    """Start the server as `make run` does (:func:`run_command`) serving ``app`` on a free port; yield
+    its base URL once ``ready`` answers; stop it. ``app="bench.bare:application", ready="/"`` is the
+    bare baseline, served the same way. ``log``: a file for the server's output, otherwise discarded."""
     with socket.socket() as probe:  # a free port, so a server left over from another run is never measured
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), app],
+        run_command(port, app),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -51,7 +73,7 @@ def daphne(
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit("daphne did not start") from None
+                    raise SystemExit("the server did not start") from None
                 time.sleep(0.1)
         yield base
     finally:
@@ -156,7 +178,7 @@ class Rates:
 def signed_in_rates(pages: dict[str, tuple[str, bool]], cookie: str, *, seconds: int, connections: int) -> Rates:
     """Serve the bare app and studyapp side by side and load ``pages`` (name -> (path, as htmx))
     signed in with ``cookie`` (a ``Cookie:`` header), between two runs of the bare app."""
-    with daphne(app="bench.bare:application", ready="/") as bare_base, daphne() as base:
+    with serve(app="bench.bare:application", ready="/") as bare_base, serve() as base:
         bare_first = wrk(bare_base + "/", seconds, connections)
         healthz = wrk(base + "/healthz/", seconds, connections, headers=[cookie])
         rates = {

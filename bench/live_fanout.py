@@ -33,7 +33,6 @@ import random
 import re
 import resource
 import secrets
-import shlex
 import signal
 import socket
 import statistics
@@ -47,7 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import PY, ROOT, use_production_settings_on_a_temp_database
+from common import PY, ROOT, run_command, use_production_settings_on_a_temp_database
 
 PG_ADMIN = "postgres://studyapp:studyapp@127.0.0.1:5432/studyapp"
 PG_NAME = "studyapp_fanout"
@@ -59,24 +58,6 @@ LOG = Path(tempfile.gettempdir()) / "live_fanout_server.log"
 
 
 # --- the server, as `make run` starts it ---------------------------------------------------------
-
-
-def run_command(port: int) -> list[str]:
-    """The command of the Makefile's ``run`` recipe (its last line), for ``port`` on loopback."""
-    text = (ROOT / "Makefile").read_text()
-    match = re.search(r"^run:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
-    if match is None:
-        raise SystemExit("no run target in the Makefile")
-    recipe = match.group(1).replace("\\\n", " ")  # a command continued over several lines is one command
-    line = recipe.strip().splitlines()[-1].strip()
-    values = {"VENV": ".venv", "PY": ".venv/bin/python", "HOST": "127.0.0.1", "PORT": str(port)}
-    line = re.sub(r"\$\((\w+)\)", lambda m: values.get(m.group(1), m.group(0)), line)
-    if "$(" in line:
-        raise SystemExit(f"cannot follow the Makefile's run recipe: {line}")
-    words = shlex.split(line)
-    if words[0].startswith(".venv/"):
-        words[0] = str(ROOT / words[0])
-    return words
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ the time is up: reviews five flashcards (shows the answer, rates it), starts a p
 questions and answers them, answers five questions of a mock exam (autosave, then Next; the mock is
 resumed on the next round and submitted once every question is answered). Every request is timed.
 
-Without ``--url`` the bench starts daphne itself (as `make run` does) with production settings
+Without ``--url`` the bench starts the server itself as `make run` does with production settings
 (``DJANGO_DEBUG=0``) on a fresh SQLite file, or on ``DATABASE_URL`` when that names PostgreSQL (then
 ``REDIS_URL`` is kept for the cache). With ``--url`` it loads a server already running, which must
 use the database this process sees through ``DATABASE_URL``: the learners are created there.
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from common import ROOT, arguments, daphne, use_production_settings_on_a_temp_database  # bench/ is on sys.path when run as a script
+from common import ROOT, arguments, serve, use_production_settings_on_a_temp_database  # bench/ is on sys.path when run as a script
 
 PASSWORD = "a long bench password 1"
 REQUEST_TIMEOUT = 60.0
@@ -284,12 +284,12 @@ def session_cookies(user_id: int) -> dict[str, str]:
 
 
 def server_cpu(base: str) -> float:
-    """CPU seconds (user + system) used so far by the daphne process listening at ``base``; 0.0
+    """CPU seconds (user + system) used so far by the server process listening at ``base``; 0.0
     when it is not on this machine (``--url`` elsewhere)."""
     port = urllib.parse.urlsplit(base).port
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and f"\0-p\0{port}\0" in (proc / "cmdline").read_text():
+            if proc.name.isdigit() and f"\0--port\0{port}\0" in (proc / "cmdline").read_text():
                 fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
                 return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except OSError:
@@ -326,14 +326,14 @@ def server(url: str | None, log: Path) -> Iterator[str]:
         return
     env = dict(os.environ)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    with daphne(env, log=log) as base:
+    with serve(env, log=log) as base:
         yield base
 
 
 def main() -> None:
     parser = arguments(__doc__, seconds=120)
     parser.add_argument("--learners", type=int, default=50)
-    parser.add_argument("--url", help="a server already running (default: start daphne on a fresh database)")
+    parser.add_argument("--url", help="a server already running (default: start one as `make run` does, on a fresh database)")
     parser.add_argument(
         "--form-sign-ins",
         type=int,
@@ -381,7 +381,7 @@ def main() -> None:
     errors = {status: n for status, n in tally.statuses.items() if status not in {"200", "302"}}
     settings_db = connection.settings_dict
     print(
-        f"{args.learners} learners, {args.seconds} s, {connection.vendor} ({settings_db['NAME']}), server {'at ' + args.url if args.url else 'daphne, 1 process, DEBUG off'}"
+        f"{args.learners} learners, {args.seconds} s, {connection.vendor} ({settings_db['NAME']}), server {'at ' + args.url if args.url else 'as `make run` starts it, 1 process, DEBUG off'}"
     )
     print(
         f"signing in ({form_sign_ins} through the form, 4 at a time, {len(learners) - form_sign_ins} by a session made): {signed_in:.1f} s"

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pages.py [--seconds 8] [--connections 8]
 
-Two daphne processes (the ASGI server `make run` uses) start side by side: the bare app
+Two server processes, as `make run` starts them, start side by side: the bare app
 (``bench/bare.py``: one view returning "hello", no middleware) and studyapp with production settings
 on a fresh SQLite file holding the course. wrk (Debian package `wrk`) loads one URL at a time: the
 bare app first and last, then /healthz/ (the cheapest view through studyapp's middleware), each
@@ -17,7 +17,7 @@ import os
 import shutil
 import subprocess
 
-from common import PY, ROOT, daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk
+from common import PY, ROOT, serve, signed_in_posts, use_production_settings_on_a_temp_database, wrk
 
 TMP = use_production_settings_on_a_temp_database()
 
@@ -57,7 +57,7 @@ def main() -> None:
         return wrk(base + path, args.seconds, args.connections, headers=headers)
 
     rows: list[tuple[str, float, float | None]] = []
-    with daphne(app="bench.bare:application", ready="/") as bare_base, daphne() as base:
+    with serve(app="bench.bare:application", ready="/") as bare_base, serve() as base:
         bare1 = load(bare_base, "/", [])
         rows.append(("studyapp /healthz/ (middleware)", load(base, "/healthz/", []), None))
         for name, path in PAGES.items():
@@ -68,7 +68,7 @@ def main() -> None:
                 rows.append((f"{name}, signed in", load(base, path, [cookie, *htmx]), SIGNED_IN_GOAL))
         bare2 = load(bare_base, "/", [])
     bare = (bare1 + bare2) / 2
-    print(f"daphne, 1 process each, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"uvicorn as `make run` starts it, 1 process each, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"{'page':36} {'req/s':>9} {'share':>7}  goal")
     print(f"{'bare app (first, last)':36} {bare:9.1f} {'100%':>7}  ({bare1:.0f}, {bare2:.0f})")
     for name, rps, goal in rows:

@@ -4,7 +4,7 @@
 
 1. A pure estimate (parse the inputs, price them) for each calculator, in process: median over
    5,000 runs. Goal < 100 µs.
-2. The calculator fragment (what htmx fetches as the inputs change) through daphne with production
+2. The calculator fragment (what htmx fetches as the inputs change) through uvicorn (as `make run` starts it) with production
    settings, against the bare view /healthz/. Goal >= 30 %.
 """
 
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, daphne, wrk  # bench/ is on sys.path when run as a script
+from common import ROOT, serve, wrk  # bench/ is on sys.path when run as a script
 
 sys.path.insert(0, str(ROOT))
 
@@ -62,13 +62,13 @@ def http_part(args: argparse.Namespace) -> None:
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     query = "requests=3000000&duration_ms=120&memory_mb=1536"
-    with daphne(env) as base:
+    with serve(env) as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         fragment = wrk(f"{base}/pricing/lambda/?{query}", args.seconds, args.connections, headers=["HX-Request: true"])
         page = wrk(f"{base}/pricing/lambda/?{query}", args.seconds, args.connections)
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
     bare = (bare1 + bare2) / 2
-    print(f"daphne, 1 process, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"uvicorn as `make run` starts it, 1 process, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"  bare view /healthz/            {bare:8.1f} req/s")
     print(f"  calculator fragment (htmx)     {fragment:8.1f} req/s  {fragment / bare:5.0%} of bare (goal >= 30%)")
     print(f"  calculator page                {page:8.1f} req/s  {page / bare:5.0%} of bare")

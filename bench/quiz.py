@@ -5,7 +5,7 @@
 1. Starting a mock exam (65 questions drawn by the blueprint, options shuffled, attempt written)
    on a bank of 10,000 questions, in process: median of 20 starts. Goal < 100 ms.
 2. Autosave: wrk posts answers (with HX-Request, as the page does on every change) to an
-   attempt under way, through daphne with production settings, against the bare view /healthz/.
+   attempt under way, through uvicorn (as `make run` starts it) with production settings, against the bare view /healthz/.
    Goal >= 15 % of the bare view.
 """
 
@@ -19,7 +19,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
+from common import serve, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
 
 TMP = use_production_settings_on_a_temp_database()
 
@@ -102,13 +102,13 @@ def autosave_part(args: argparse.Namespace) -> None:
     attempt = services.start_mock(user=user, now=timezone.now(), rng=random.Random(1))
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(days=1))
     script, env = signed_in_posts(user, [f"/quiz/mock/{attempt.pk}/{position}/ option={position % 4}" for position in range(1, 66)], TMP)
-    with daphne() as base:
+    with serve() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         saves = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
     bare = (bare1 + bare2) / 2
     saved = attempt.slots.filter(answered_at__isnull=False).count()
-    print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"uvicorn as `make run` starts it, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"  bare view /healthz/   {bare:8.1f} req/s")
     print(f"  autosave              {saves:8.1f} req/s  {saves / bare:5.0%} of bare (goal >= 15%); {saved} of 65 questions saved")
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/review.py [--seconds 8] [--connections 4]
 
-1. Review POST → next card, through daphne with production settings: wrk posts ratings (with
+1. Review POST → next card, through uvicorn (as `make run` starts it) with production settings: wrk posts ratings (with
    ``HX-Request``, so each answer is the next card's fragment) for a learner with 2,000 cards due,
    each request rating a different card; compared with the bare view /healthz/ in the same run.
 2. Scale: the server time of the review screen and of a review POST, in process, for a learner with
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from functools import partial
 
-from common import daphne, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
+from common import serve, signed_in_posts, use_production_settings_on_a_temp_database, wrk  # bench/ is on sys.path when run as a script
 
 TMP = use_production_settings_on_a_temp_database()
 
@@ -100,14 +100,14 @@ def http_part(args: argparse.Namespace, user: User, cards: list[Card]) -> None:
     script, env = signed_in_posts(
         user, [f"/study/review/grade/ kind=card&item={c.pk}&revision=3&rating=3&shown={shown}" for c in cards], TMP
     )
-    with daphne() as base:
+    with serve() as base:
         bare1 = wrk(base + "/healthz/", args.seconds, args.connections)
         before = ReviewLog.objects.count()
         posts = wrk(base + "/", args.seconds, args.connections, env=env, script=script)
         recorded = ReviewLog.objects.count() - before
         bare2 = wrk(base + "/healthz/", args.seconds, args.connections)
     bare = (bare1 + bare2) / 2
-    print(f"daphne, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"uvicorn as `make run` starts it, 1 process, SQLite, DEBUG off; wrk -t1 -c{args.connections} -d{args.seconds}s")
     print(f"  bare view /healthz/         {bare:8.1f} req/s")
     print(f"  review POST -> next card    {posts:8.1f} req/s  {posts / bare:5.0%} of bare (goal >= 15%); {recorded} reviews recorded")
 
