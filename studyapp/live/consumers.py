@@ -13,6 +13,12 @@ that has a socket of the game (:class:`_Clock`); whichever fires first closes th
 others find it closed (``services.close_question`` is idempotent under the game's row lock).
 
 A socket joins its game's group before it reads the game, so no change falls between the two.
+
+The database work of every socket in a process queues on one thread (asgiref's thread-sensitive
+executor). :func:`_database` keeps that thread's connection open while the process has sockets of a
+game, instead of opening one per call as Channels does, and :class:`_GameSocket` skips Channels'
+extra trip to that thread before every message: a fan-out to 2,000 sockets would otherwise be 2,000
+jobs queued behind the answers (docs/performance.md, "Live quiz: fan-out").
 """
 
 import asyncio
@@ -24,8 +30,11 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
+from asgiref.typing import WebSocketDisconnectEvent
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import close_old_connections
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -67,6 +76,63 @@ class _Shared:
 _shared = _Shared()
 
 
+class _Database(SyncToAsync):
+    """``sync_to_async`` on the process's database thread, keeping its connection between calls
+    (Channels' ``database_sync_to_async`` closes it after each, so every call would connect again).
+    A call that fails closes it, so a broken connection is never reused; :func:`_release` closes it
+    when the last socket of the process has gone."""
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        except BaseException:
+            close_old_connections()
+            raise
+
+
+def _database[**P, R](function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    return _Database(function, thread_sensitive=True)
+
+
+_open_sockets: set[str] = set()
+
+
+async def _release(channel_name: str) -> None:
+    _open_sockets.discard(channel_name)
+    if not _open_sockets:
+        await SyncToAsync(close_old_connections, thread_sensitive=True)()
+
+
+class _GameSocket(AsyncWebsocketConsumer):
+    """What both sockets share: no trip to the database thread before each message (every handler
+    here reaches the database through :func:`_database` only), the connection kept while sockets are
+    open, and leaving a group that fails (a Redis pool exhausted when thousands of sockets close at
+    once) logged, not raised: the membership then expires with the layer's ``group_expiry``."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def accept(self, subprotocol: str | None = None, headers: list[tuple[str, str]] | None = None) -> None:
+        _open_sockets.add(self.channel_name)  # a socket refused before this holds nothing to release
+        await super().accept(subprotocol, headers)
+
+    async def websocket_disconnect(self, message: WebSocketDisconnectEvent) -> None:
+        try:
+            await super().websocket_disconnect(message)
+        finally:
+            await _release(self.channel_name)
+
+    async def leave(self, *groups: str) -> None:
+        for group in groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:
+                log.info("leaving %s failed (%s): the membership expires by itself", group, error)
+
+
 class _Clock:
     """Per process: a timer per open question, closing it when its time is up."""
 
@@ -88,7 +154,7 @@ class _Clock:
     async def _close_at(self, game_id: int, position: int, closes_at: float) -> None:
         await asyncio.sleep(max(0.0, closes_at - time.time()) + 0.05)
         try:
-            moved = await database_sync_to_async(services.close_question)(game_id=game_id, position=position, now=timezone.now())
+            moved = await _database(services.close_question)(game_id=game_id, position=position, now=timezone.now())
             if moved.changed:
                 await broadcast.announce_changed(moved.game)
         except Exception:  # a lost timer must not kill the loop: another process, or the host, closes it
@@ -135,13 +201,16 @@ def _seat_now(cookies: dict[str, str], game_id: int) -> tuple[Player, str, int, 
     return player, render_to_string("live/play.html#screen", context), answered, moved
 
 
-def _answer(player_id: int, position: int, shown: list[int]) -> tuple[str, bool]:
-    """Store one answer and render the player's screen after it, in one trip to the database thread:
-    ``(screen, stored)``; raises ``services.Refused``."""
+def _answer(player_id: int, position: int, shown: list[int]) -> str | None:
+    """Store one answer; the player's screen after it when it is their own (an on-time answer that
+    arrived after the close), None while the question is open: the screen is then the question's
+    shared "locked in" one. Raises ``services.Refused``."""
     now = timezone.now()
     answered = services.submit_answer(player_id=player_id, position=position, shown=shown, now=now)
+    if answered.phase == Phase.QUESTION:
+        return None
     player = Player.objects.select_related("game").get(pk=player_id)
-    return screens.render_player(player, now=now), answered.stored
+    return screens.render_player(player, now=now)
 
 
 def _player_screen(player_id: int) -> tuple[Player, str]:
@@ -149,7 +218,7 @@ def _player_screen(player_id: int) -> tuple[Player, str]:
     return player, screens.render_player(player, now=timezone.now())
 
 
-class PlayerConsumer(AsyncWebsocketConsumer):
+class PlayerConsumer(_GameSocket):
     """A player's phone: ``/ws/live/<game_id>/play/``, with the seat cookie the join page set."""
 
     game_id: int
@@ -161,9 +230,9 @@ class PlayerConsumer(AsyncWebsocketConsumer):
         self.game_id = int(self.scope["url_route"]["kwargs"]["game_id"])
         group = broadcast.players_group(self.game_id)
         await self.channel_layer.group_add(group, self.channel_name)
-        loaded = await database_sync_to_async(_seat_now)(self.scope.get("cookies", {}), self.game_id)
+        loaded = await _database(_seat_now)(self.scope.get("cookies", {}), self.game_id)
         if loaded is None or loaded[0].removed_at is not None:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self.leave(group)
             await self.close(code=REFUSED)
             return
         player, html, self.answered, moved = loaded
@@ -175,7 +244,7 @@ class PlayerConsumer(AsyncWebsocketConsumer):
         clock.watch(self.game_id, player.game.position, _closes_at(player.game))
 
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(broadcast.players_group(self.game_id), self.channel_name)
+        await self.leave(broadcast.players_group(self.game_id))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not hasattr(self, "player_id") or not self.throttle.allows():
@@ -190,12 +259,15 @@ class PlayerConsumer(AsyncWebsocketConsumer):
         if position == self.answered:
             return  # answered already: the first answer stands, nothing to do
         try:
-            html, _stored = await database_sync_to_async(_answer)(self.player_id, position, shown)
+            html = await _database(_answer)(self.player_id, position, shown)
         except services.Refused as refusal:
             await self.send(text_data=json.dumps({"notice": str(refusal)}))
             return
         self.answered = position
-        await self.send(text_data=json.dumps({"screen": html}))
+        if html is None:
+            await self.send(text_data=await _shared.get(("locked in", self.game_id, position), lambda: _locked_in(self.game_id, position)))
+        else:
+            await self.send(text_data=json.dumps({"screen": html}))
 
     async def live_changed(self, event: dict[str, Any]) -> None:
         phase, position = event["phase"], event["position"]
@@ -206,26 +278,28 @@ class PlayerConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=text)
                 return
             if phase in (Phase.REVEAL, Phase.FINISHED):
-                table = await _shared.get(
-                    ("table", self.game_id, event["stamp"]), lambda: database_sync_to_async(screens.reveal_table)(self.game_id)
-                )
+                table = await _shared.get(("table", self.game_id, event["stamp"]), lambda: _database(screens.reveal_table)(self.game_id))
                 await self.send(text_data=json.dumps({"screen": screens.render_result(table, self.player_id)}))
                 return
         except Exception:
             log.exception("shared screen of game %s", self.game_id)  # then this socket renders its own
-        _player, html = await database_sync_to_async(_player_screen)(self.player_id)
+        _player, html = await _database(_player_screen)(self.player_id)
         await self.send(text_data=json.dumps({"screen": html}))
 
     async def live_removed(self, event: dict[str, Any]) -> None:
         if event["player"] == self.player_id:
-            _player, html = await database_sync_to_async(_player_screen)(self.player_id)
+            _player, html = await _database(_player_screen)(self.player_id)
             await self.send(text_data=json.dumps({"screen": html}))
             await self.close(code=REFUSED)
 
 
 async def _shared_question(game_id: int) -> str:
-    html = await database_sync_to_async(screens.render_shared_question)(game_id)
+    html = await _database(screens.render_shared_question)(game_id)
     return json.dumps({"screen": html})
+
+
+async def _locked_in(game_id: int, position: int) -> str:
+    return json.dumps({"screen": screens.render_locked_in(game_id, position)})
 
 
 # --- the host -------------------------------------------------------------------------------------
@@ -246,7 +320,7 @@ def _tick(game_id: int) -> tuple[Game, int, int]:
     return game, answered, players
 
 
-class HostConsumer(AsyncWebsocketConsumer):
+class HostConsumer(_GameSocket):
     """The host's screen: ``/ws/live/<game_id>/host/``, signed in as the game's host."""
 
     game_id: int
@@ -266,10 +340,9 @@ class HostConsumer(AsyncWebsocketConsumer):
         groups = (broadcast.players_group(self.game_id), broadcast.host_group(self.game_id))
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
-        shown = await database_sync_to_async(_host_screen)(self.user_id, self.is_superuser, self.game_id, self.join_url)
+        shown = await _database(_host_screen)(self.user_id, self.is_superuser, self.game_id, self.join_url)
         if shown is None:
-            for group in groups:
-                await self.channel_layer.group_discard(group, self.channel_name)
+            await self.leave(*groups)
             await self.close(code=NOT_THE_HOST)
             return
         game, html, moved = shown
@@ -285,8 +358,7 @@ class HostConsumer(AsyncWebsocketConsumer):
             self.ticker.cancel()
         if self.lobby_refresh is not None:
             self.lobby_refresh.cancel()
-        for group in (broadcast.players_group(self.game_id), broadcast.host_group(self.game_id)):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.leave(broadcast.players_group(self.game_id), broadcast.host_group(self.game_id))
 
     async def _tick(self) -> None:
         """Once a second while a question is open: how many have answered, and close it early when
@@ -295,7 +367,7 @@ class HostConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(1)
             try:
-                game, answered, players = await database_sync_to_async(_tick)(self.game_id)
+                game, answered, players = await _database(_tick)(self.game_id)
                 if game.phase != Phase.QUESTION:
                     last = None
                     continue
@@ -303,13 +375,14 @@ class HostConsumer(AsyncWebsocketConsumer):
                     last = (answered, players)
                     await self.send(text_data=json.dumps({"answered": answered, "players": players}))
                 if players and answered >= players:
-                    moved = await database_sync_to_async(services.close_question)(
-                        game_id=self.game_id, position=game.position, now=timezone.now()
-                    )
+                    moved = await _database(services.close_question)(game_id=self.game_id, position=game.position, now=timezone.now())
                     if moved.changed:
                         await broadcast.announce_changed(moved.game)
             except asyncio.CancelledError:
                 raise
+            except RuntimeError as error:  # the server closed the socket (shutting down) before its disconnect came
+                log.info("host ticker of game %s stopped: %s", self.game_id, error)
+                return
             except Exception:
                 log.exception("host ticker of game %s", self.game_id)
 
@@ -323,7 +396,7 @@ class HostConsumer(AsyncWebsocketConsumer):
             phase = None if message.get("phase") is None else str(message["phase"])
         except (ValueError, TypeError, KeyError, OverflowError):
             return
-        moved = await database_sync_to_async(services.control)(
+        moved = await _database(services.control)(
             game_id=self.game_id, action=action, position=position, phase=phase, player_id=player_id, now=timezone.now()
         )
         if moved is not None and moved.changed:
@@ -336,7 +409,7 @@ class HostConsumer(AsyncWebsocketConsumer):
         await self._send_screen()  # a control that did nothing (a stale screen): show where the game is
 
     async def _send_screen(self) -> None:
-        shown = await database_sync_to_async(_host_screen)(self.user_id, self.is_superuser, self.game_id, self.join_url)
+        shown = await _database(_host_screen)(self.user_id, self.is_superuser, self.game_id, self.join_url)
         if shown is not None:
             await self.send(text_data=json.dumps({"screen": shown[1]}))
 

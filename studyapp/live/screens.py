@@ -268,6 +268,14 @@ def render_shared_question(game_id: int) -> str:
     return render_to_string("live/play.html#screen", context)
 
 
+def render_locked_in(game_id: int, position: int) -> str:
+    """A player's screen once their answer to the open question ``position`` is in: the same for
+    every such player, and needing nothing from the database."""
+    game = Game(pk=game_id, phase=Phase.QUESTION, position=position)
+    context = {"game": game, "phase": game.phase, "answered": True, "paused": False, "key": screen_key(game, answered=True)}
+    return render_to_string("live/play.html#screen", context)
+
+
 def render_result(table: RevealTable, player_id: int) -> str:
     """One player's screen after a question (or the podium), from the table every socket shares."""
     game = table.game

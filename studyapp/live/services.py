@@ -446,12 +446,14 @@ def join_game(*, pin: str, nickname: str, user: User | None, now: datetime) -> P
         if seat.removed_at is not None:
             raise LiveError("The host removed you from this game.")
         return seat
-    if Player.objects.filter(game=game, removed_at__isnull=True).count() >= game.max_players:
-        raise LiveError("This game is full.")
-    # A lobby filling up is a game in use: joins keep it from ending as idle (one write a minute at most).
-    Game.objects.filter(pk=game.pk, phase=Phase.LOBBY, last_activity_at__lt=now - timedelta(minutes=1)).update(last_activity_at=now)
     try:
         with transaction.atomic():
+            # Joins to one game queue on its row, so the count below holds until the seat is written.
+            Game.objects.select_for_update().filter(pk=game.pk).values_list("pk").get()
+            if Player.objects.filter(game=game, removed_at__isnull=True).count() >= game.max_players:
+                raise LiveError("This game is full.")
+            # A lobby filling up is a game in use: joins keep it from ending as idle (one write a minute at most).
+            Game.objects.filter(pk=game.pk, phase=Phase.LOBBY, last_activity_at__lt=now - timedelta(minutes=1)).update(last_activity_at=now)
             return Player.objects.create(game=game, nickname=name, nickname_key=name.casefold(), user=linked, joined_at=now)
     except IntegrityError:
         raise LiveError(f"“{name}” is taken in this game: choose another nickname.") from None
@@ -477,6 +479,9 @@ class Answered:
 
     stored: bool
     answer: LiveAnswer
+    phase: str
+    """The game's phase when the answer was taken: ``question`` while it is open (the player's
+    screen is then the question's shared "locked in" screen)."""
 
 
 class Refused(LiveError):
@@ -519,7 +524,7 @@ def submit_answer(*, player_id: int, position: int, shown: Sequence[int], now: d
             raise Refused("Time is up for this question.") from None
         existing = LiveAnswer.objects.filter(player=player, game_question_id=slot.id).first()
         if existing is not None:
-            return Answered(stored=False, answer=existing)
+            return Answered(stored=False, answer=existing, phase=game.phase)
         answer = LiveAnswer.objects.create(
             player=player,
             game_question_id=slot.id,
@@ -533,7 +538,7 @@ def submit_answer(*, player_id: int, position: int, shown: Sequence[int], now: d
         )
         if game.phase == Phase.REVEAL:  # on time, but the close was written first: score it now
             Player.objects.filter(pk=player.pk).update(score=F("score") + scored.points, streak=scored.streak)
-        return Answered(stored=True, answer=answer)
+        return Answered(stored=True, answer=answer, phase=game.phase)
 
 
 @dataclass(frozen=True, slots=True)

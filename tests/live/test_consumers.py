@@ -2,8 +2,10 @@
 Channels' WebsocketCommunicator: joining, answering, reconnecting to the same seat, one answer per
 question, and the host's controls."""
 
+import asyncio
 import json
 import random
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,12 +13,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from studyapp.accounts.models import User
 from studyapp.asgi import application
-from studyapp.live import seats, services
+from studyapp.live import screens, seats, services
 from studyapp.live.models import Game, LiveAnswer, Phase, Player
 from studyapp.quizzes.models import Quiz
 
@@ -283,3 +286,72 @@ def test_a_removed_players_socket_is_closed_and_stays_closed(game: Game) -> None
         return await phone.connect()
 
     assert run(go) == (False, 4403)
+
+
+@pytest.mark.parametrize("wrapper", ["channels", "ours"])
+def test_the_sockets_database_thread_keeps_its_connection_until_the_last_socket_goes(wrapper: str, monkeypatch) -> None:
+    """Channels' ``database_sync_to_async`` connects again for every call (CONN_MAX_AGE is 0): a
+    fan-out to thousands of sockets then spends its time connecting. The sockets' wrapper keeps the
+    connection between calls, closes it after a call that failed, and when the last socket goes."""
+    from channels.db import database_sync_to_async
+
+    from studyapp.live import consumers
+
+    wrap = database_sync_to_async if wrapper == "channels" else consumers._database
+    monkeypatch.setattr(consumers, "_open_sockets", set())  # this process's sockets: none but the one below
+
+    def opened_before() -> bool:
+        had = connection.connection is not None
+        connection.ensure_connection()
+        return had
+
+    def fail() -> None:
+        connection.ensure_connection()
+        raise ValueError("a call that fails")
+
+    async def go() -> list[bool]:
+        consumers._open_sockets.add("socket")
+        seen = [await wrap(opened_before)(), await wrap(opened_before)()]
+        with pytest.raises(ValueError):
+            await wrap(fail)()
+        seen.append(await wrap(opened_before)())
+        await consumers._release("socket")
+        seen.append(await wrap(opened_before)())
+        await consumers._release("socket")
+        return seen
+
+    results: list[list[bool]] = []
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(go())))  # not the main thread: a database thread of its own
+    worker.start()
+    worker.join()
+    if wrapper == "channels":
+        assert results == [[False, False, False, False]]
+    else:
+        assert results == [[False, True, False, False]]
+
+
+def test_every_phone_that_answered_gets_the_same_locked_in_screen_its_own_would_be(game: Game) -> None:
+    """The "locked in" screen is built once per question and process; it must be exactly what the
+    player's own screen is then (the polling fallback compares its key)."""
+    players = [join(game, f"player {number}") for number in range(3)]
+    host, phones = host_socket(game), [player_socket(game, player) for player in players]
+
+    async def go() -> list[str]:
+        assert (await host.connect())[0]
+        for phone in phones:
+            assert (await phone.connect())[0]
+            await screen(phone)  # the lobby
+        await host.send_json_to({"action": "next", "position": 0, "phase": "lobby"})
+        locked = []
+        for number, phone in enumerate(phones):
+            await screen(phone)  # question 1
+            await phone.send_json_to({"position": 1, "answer": [number % 2]})
+            locked.append(await screen(phone))
+        for socket in [*phones, host]:
+            await socket.disconnect()
+        return locked
+
+    locked = run(go)
+    assert LiveAnswer.objects.filter(player__game=game).count() == 3
+    own = [screens.render_player(Player.objects.select_related("game").get(pk=player.pk), now=timezone.now()) for player in players]
+    assert locked == own and "Answer locked in" in own[0]

@@ -344,3 +344,29 @@ def test_a_skip_that_lands_after_the_close_does_not_skip_the_reveal(game: Game) 
 def test_a_nickname_that_grows_when_case_folded_fits(game: Game) -> None:
     player = join(game, "ﬃ" * 20)  # casefolds to 60 characters
     assert player.nickname_key == "ffi" * 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_joins_never_seat_more_than_the_game_holds(game: Game) -> None:
+    Game.objects.filter(pk=game.pk).update(max_players=3)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def arrive(number: int) -> None:
+        barrier.wait()
+        try:
+            services.join_game(pin=game.pin, nickname=f"player {number}", user=None, now=NOW)
+            outcomes.append("seated")
+        except services.LiveError as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arrive, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This game is full."] * 5 + ["seated"] * 3
+    assert Player.objects.filter(game=game).count() == 3
