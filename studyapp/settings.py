@@ -147,8 +147,13 @@ CHANNEL_LAYERS = {
     "default": (
         # socket_timeout None: the layer waits on Redis with a blocking pop (BZPOPMIN, 5 s); redis-py 8's
         # default read timeout of 5 s would cut that wait and close every idle socket with a 1011
-        # (channels_redis issue 422), which tests/live/test_processes.py caught.
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]}}
+        # (channels_redis issue 422), which tests/live/test_processes.py caught. max_connections: redis-py's
+        # pool holds 100 by default, and 2,000 phones leaving a game at once (group_discard each) ran
+        # out of it ("Too many connections", bench/live_fanout.py); Redis itself allows 10,000 clients.
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}]},
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
