@@ -28,6 +28,7 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import SyncToAsync
@@ -201,11 +202,12 @@ def _seat_now(cookies: dict[str, str], game_id: int) -> tuple[Player, str, int, 
     return player, render_to_string("live/play.html#screen", context), answered, moved
 
 
-def _answer(player_id: int, position: int, shown: list[int]) -> str | None:
-    """Store one answer; the player's screen after it when it is their own (an on-time answer that
-    arrived after the close), None while the question is open: the screen is then the question's
-    shared "locked in" one. Raises ``services.Refused``."""
-    now = timezone.now()
+def _answer(player_id: int, position: int, shown: list[int], arrived: datetime) -> str | None:
+    """Store one answer, timed from when it ``arrived`` (it may have waited its turn for the
+    database thread behind thousands of others); the player's screen after it when it is their own
+    (an on-time answer that arrived after the close), None while the question is open: the screen is
+    then the question's shared "locked in" one. Raises ``services.Refused``."""
+    now = arrived
     answered = services.submit_answer(player_id=player_id, position=position, shown=shown, now=now)
     if answered.phase == Phase.QUESTION:
         return None
@@ -247,6 +249,7 @@ class PlayerConsumer(_GameSocket):
         await self.leave(broadcast.players_group(self.game_id))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        arrived = timezone.now()
         if not hasattr(self, "player_id") or not self.throttle.allows():
             return
         try:
@@ -259,7 +262,7 @@ class PlayerConsumer(_GameSocket):
         if position == self.answered:
             return  # answered already: the first answer stands, nothing to do
         try:
-            html = await _database(_answer)(self.player_id, position, shown)
+            html = await _database(_answer)(self.player_id, position, shown, arrived)
         except services.Refused as refusal:
             await self.send(text_data=json.dumps({"notice": str(refusal)}))
             return

@@ -6,6 +6,7 @@ import asyncio
 import json
 import random
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -355,3 +356,33 @@ def test_every_phone_that_answered_gets_the_same_locked_in_screen_its_own_would_
     assert LiveAnswer.objects.filter(player__game=game).count() == 3
     own = [screens.render_player(Player.objects.select_related("game").get(pk=player.pk), now=timezone.now()) for player in players]
     assert locked == own and "Answer locked in" in own[0]
+
+
+def test_an_answer_is_timed_when_it_arrives_not_when_the_busy_database_thread_gets_to_it(game: Game) -> None:
+    """2,000 answers in a few seconds queue for the process's database thread; one that arrived
+    in time must not be refused as late because its turn came after the limit."""
+    from studyapp.live import consumers
+
+    player = join(game, "Sam")
+    Game.objects.filter(pk=game.pk).update(time_limit_seconds=5)  # the shortest a game allows
+    host, phone = host_socket(game), player_socket(game, player)
+
+    async def go() -> str:
+        assert (await host.connect())[0] and (await phone.connect())[0]
+        await screen(phone)  # the lobby
+        await host.send_json_to({"action": "next", "position": 0, "phase": "lobby"})
+        await screen(phone)  # question 1
+        busy = asyncio.ensure_future(consumers._database(time.sleep)(5.5))  # the thread is busy past the limit
+        await asyncio.sleep(0.05)
+        await phone.send_json_to({"position": 1, "answer": [right]})
+        shown = await screen(phone, timeout=10)
+        await busy
+        await phone.disconnect()
+        await host.disconnect()
+        return shown
+
+    right = right_button(game, 1)
+    shown = run(go)
+    answer = LiveAnswer.objects.get(player=player)
+    assert answer.correct and answer.response_ms < 2500 and answer.points > 700
+    assert "Time is up" not in shown
