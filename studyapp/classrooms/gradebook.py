@@ -1,7 +1,8 @@
 """The gradebook: every learner of a class × every assignment, each cell a status and a grade from
-:mod:`studyapp.classrooms.progress`. A fixed number of queries whatever the class's size (about
-seven: learners, assignments, overrides, attempts, reviews, recall states, notes read), so 200
-learners × 30 assignments costs what 2 × 3 does.
+:mod:`studyapp.classrooms.progress`. A fixed number of queries whatever the class's size (at most
+nine: learners, assignments, overrides, attempts, the review goals' items and reviews, the recall
+goals' cards and states, notes read), so 200 learners × 30 assignments costs what 2 × 3 does. The
+bulky rows (attempts, reviews, states, notes read) are read through the cursor (:mod:`studyapp.core.rows`).
 
 Read from the learners' own records, never stored: a content reload, an edit or a regrade shows at
 once, and nothing can drift.
@@ -16,10 +17,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Case, Count, Sum, Value, When
-from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
-from studyapp.content.models import Card, Note, NoteRead
+from studyapp.content.models import Card, Note, NoteRead, QuestionPlacement
+from studyapp.core.rows import as_decimal, fetch, utc
 from studyapp.quizzes.models import Attempt
 from studyapp.srs import scheduler
 from studyapp.srs.models import ReviewLog, ReviewState
@@ -106,7 +107,7 @@ def _quizzes(assignments: list[Assignment], ids: list[int], rules: dict, now: da
         return
     finished: dict[tuple[int, int], list[Finished]] = defaultdict(list)
     under_way: set[tuple[int, int]] = set()
-    attempts = (
+    attempts = fetch(
         Attempt.objects.filter(quiz_id__in=list(quizzes), user_id__in=ids)
         .annotate(marks=Sum("slots__fraction"), questions=Count("slots"))
         .order_by("finished_at", "started_at", "pk")
@@ -117,7 +118,8 @@ def _quizzes(assignments: list[Assignment], ids: list[int], rules: dict, now: da
         if finished_at is None:
             under_way.add(key)  # an attempt whose time ran out counts once it is submitted (on its next visit)
         else:
-            finished[key].append(Finished(finished_at=finished_at, score=(marks or ZERO) / questions if questions else ZERO))
+            score = as_decimal(marks or ZERO) / questions if questions else ZERO
+            finished[key].append(Finished(finished_at=utc(finished_at), score=score))
     for assignment in quizzes.values():
         assert assignment.quiz is not None
         for uid in ids:
@@ -129,9 +131,11 @@ def _quizzes(assignments: list[Assignment], ids: list[int], rules: dict, now: da
 
 def _reviews(assignments: list[Assignment], ids: list[int], rules: dict, now: datetime, cells: dict) -> None:
     """Review goals, in one query: the learners' reviews since the first goal opened, counted per
-    learner, topic and stretch of time between two of the goals' dates (open, due, extensions), so
+    learner, item and stretch of time between two of the goals' dates (open, due, extensions), so
     each goal sums the stretches and topics it covers. Counting in SQL per stretch, not per goal,
-    keeps the query one GROUP BY however many goals and extensions there are."""
+    keeps the query one GROUP BY however many goals and extensions there are. The items' topics come
+    from a second, small query (the cards and questions of the goals' topics): joining every review
+    to its card's note and its question's placement was most of the query's time."""
     goals = [a for a in assignments if a.kind == AssignmentKind.FLASHCARDS and a.goal_kind == GoalKind.REVIEWS]
     if not goals:
         return
@@ -140,17 +144,22 @@ def _reviews(assignments: list[Assignment], ids: list[int], rules: dict, now: da
     tick = timedelta(microseconds=1)
     bounds = sorted({g.opens_at for g in goals} | {rules[(g.pk, uid)].due + tick for g in goals for uid in ids})
     stretch = Case(*(When(reviewed_at__lt=bound, then=Value(i)) for i, bound in enumerate(bounds)), default=Value(len(bounds)))
-    topic = Coalesce("review_state__card__note__topic_id", "review_state__question__placement__topic_id")
-    counted: dict[int, list[tuple[int | None, int, int]]] = defaultdict(list)
-    rows = (
+    topic_of = _topics_of_items({t for goal in goals for t in goal.topic_ids})
+    # Per learner and topic (None: not one of the goals' topics), the reviews in each stretch.
+    counted: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
+    rows = fetch(
         ReviewLog.objects.filter(user_id__in=ids, reviewed_at__gte=bounds[0])
-        .annotate(stretch=stretch, topic=topic)
-        .values("user_id", "topic", "stretch")
+        .annotate(stretch=stretch)
+        .values("user_id", "review_state__card_id", "review_state__question_id", "stretch")
         .annotate(n=Count("pk"))
-        .values_list("user_id", "topic", "stretch", "n")
+        .values_list("user_id", "review_state__card_id", "review_state__question_id", "stretch", "n")
     )
-    for user_id, topic_id, index, n in rows:
-        counted[user_id].append((topic_id, index, n))
+    for user_id, card_id, question_id, index, n in rows:
+        topic_id = topic_of.get((CARD, card_id) if card_id is not None else (QUESTION, question_id))
+        per_stretch = counted[user_id].get(topic_id)
+        if per_stretch is None:
+            per_stretch = counted[user_id][topic_id] = [0] * (len(bounds) + 1)
+        per_stretch[index] += n
     for goal in goals:
         target = Decimal(goal.goal_reviews or 1)
         wanted = set(goal.topic_ids)
@@ -158,10 +167,28 @@ def _reviews(assignments: list[Assignment], ids: list[int], rules: dict, now: da
         for uid in ids:
             rule = rules[(goal.pk, uid)]
             last = bounds.index(rule.due + tick)  # the stretch that ends with the due date
-            mine = [(index, n) for topic_id, index, n in counted[uid] if not wanted or topic_id in wanted]
-            by_due = sum(n for index, n in mine if first <= index <= last)
-            so_far = sum(n for index, n in mine if index >= first)
+            mine = [per_stretch for topic_id, per_stretch in counted[uid].items() if not wanted or topic_id in wanted]
+            by_due = sum(sum(per_stretch[first : last + 1]) for per_stretch in mine)
+            so_far = sum(sum(per_stretch[first:]) for per_stretch in mine)
             cells[(goal.pk, uid)] = goal_cell(on_time=by_due / target, so_far=so_far / target, rules=rule, now=now)
+
+
+CARD, QUESTION = 0, 1
+
+
+def _topics_of_items(topics: set[int]) -> dict[tuple[int, int], int]:
+    """The topic of every card (its note's) and question (its placement's) in ``topics``, keyed
+    ``(CARD, card id)`` or ``(QUESTION, question id)``; nothing when ``topics`` is empty (goals over
+    every topic count every review)."""
+    if not topics:
+        return {}
+    cards = Card.objects.filter(note__topic_id__in=topics).annotate(item_kind=Value(CARD)).values_list("item_kind", "pk", "note__topic_id")
+    questions = (
+        QuestionPlacement.objects.filter(topic_id__in=topics)
+        .annotate(item_kind=Value(QUESTION))
+        .values_list("item_kind", "question_id", "topic_id")
+    )
+    return {(kind, item): topic for kind, item, topic in cards.order_by().union(questions.order_by(), all=True).order_by()}
 
 
 def _recall(assignments: list[Assignment], ids: list[int], rules: dict, now: datetime, cells: dict) -> None:
@@ -177,14 +204,13 @@ def _recall(assignments: list[Assignment], ids: list[int], rules: dict, now: dat
     cards = Card.objects.live().filter(note__retired_at__isnull=True)
     card_topics = dict((cards if every_topic else cards.filter(note__topic_id__in=topics)).values_list("pk", "note__topic_id"))
     states: dict[int, list[tuple[int, float, datetime]]] = defaultdict(list)
-    rows = (
+    rows = fetch(
         ReviewState.objects.filter(user_id__in=ids, card_id__in=list(card_topics), stability__isnull=False, last_review__isnull=False)
         .exclude(state="new")
         .values_list("user_id", "card_id", "stability", "last_review")
     )
     for user_id, card_id, stability, last_review in rows:
-        assert stability is not None and last_review is not None  # filtered above
-        states[user_id].append((card_topics[card_id], stability, last_review))
+        states[user_id].append((card_topics[card_id], stability, utc(last_review)))
     for goal in goals:
         wanted = set(goal.topic_ids) or set(card_topics.values())
         total = sum(1 for topic in card_topics.values() if topic in wanted) or 1
@@ -204,10 +230,10 @@ def _notes(assignments: list[Assignment], ids: list[int], rules: dict, now: date
         return
     notes = {n for a in readings for n in a.note_ids}
     read: dict[int, dict[int, datetime]] = defaultdict(dict)
-    for user_id, note_id, at in NoteRead.objects.filter(user_id__in=ids, note_id__in=notes).values_list(
-        "user_id", "note_id", "first_read_at"
+    for user_id, note_id, at in fetch(
+        NoteRead.objects.filter(user_id__in=ids, note_id__in=notes).values_list("user_id", "note_id", "first_read_at")
     ):
-        read[user_id][note_id] = at
+        read[user_id][note_id] = utc(at)
     for reading in readings:
         wanted = Decimal(len(reading.note_ids) or 1)
         for uid in ids:

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
 from studyapp.content.models import Card, Topic, excluding_tag
 from studyapp.content.parsing.types import BEYOND_EXAM, DOMAINS
+from studyapp.core.rows import fetch, utc
 from studyapp.questions.models import Question
 from studyapp.quizzes import grading
 from studyapp.quizzes import reports as quiz_reports
@@ -166,17 +166,7 @@ def _seen_cards(learner_ids: QuerySet[Membership, Any], cards: QuerySet[Card]) -
         .filter(stability__isnull=False, last_review__isnull=False)
         .values_list("user_id", "card_id", *RECALL_FIELDS)
     )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [(*row[:-1], _aware(row[-1])) for row in rows]
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return [(*row[:-1], utc(row[-1])) for row in fetch(query)]
 
 
 def _mean(values: list[int]) -> int | None:

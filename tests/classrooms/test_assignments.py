@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from studyapp.classrooms import gradebook, services
 from studyapp.classrooms.models import Assignment, AssignmentKind, LatePolicy
 from studyapp.classrooms.progress import Status
-from studyapp.content.models import Card, Note, Topic
+from studyapp.content.models import Card, Note, QuestionPlacement, Topic
 from studyapp.content.services import record_note_read
 from studyapp.quizzes import services as quiz_services
 from studyapp.quizzes.models import Attempt, Mode, Shown
@@ -209,8 +210,14 @@ def test_late_work_with_a_penalty(instructor, classroom, member, demo_course):
 
 
 def test_hidden_marks_and_answers_are_not_in_the_learners_pages(instructor, classroom, member, demo_course):
+    # The pages read the real clock: the quiz must still be open now, whatever day the suite runs.
     assignment = quiz_assignment(
-        instructor, classroom, show_marks=Shown.NEVER, show_right_answers=Shown.AFTER_CLOSE, show_explanations=Shown.NEVER
+        instructor,
+        classroom,
+        show_marks=Shown.NEVER,
+        show_right_answers=Shown.AFTER_CLOSE,
+        show_explanations=Shown.NEVER,
+        due_at=timezone.now() + WEEK,
     )
     attempt = take(member, assignment, right=False)
     client = signed_in(member)
@@ -342,3 +349,24 @@ def test_the_learners_page_lists_their_assignments_with_grades_and_attempts(inst
     assertContains(page, "Week 1 quiz")
     assertContains(page, '<strong class="cell-grade">100%</strong>', html=False)
     assertContains(page, f'href="/quiz/attempts/{attempt.pk}/results/"')
+
+
+def test_a_review_goal_over_topics_counts_their_cards_and_questions_up_to_the_due_instant(instructor, classroom, member, demo_course):
+    topic = Topic.objects.filter(notes__cards__isnull=False, question_placements__isnull=False).distinct().first()
+    cards = list(Card.objects.filter(note__topic=topic).order_by("pk")[:2])
+    question = QuestionPlacement.objects.filter(topic=topic).first().question_id
+    elsewhere = Card.objects.exclude(note__topic=topic).first()
+    late = UserFactory(username="late")
+    enrol(late, classroom)
+    goal = services.FlashcardGoal(kind="reviews", reviews=3, topic_ids=(topic.pk,))
+    schedule = services.Schedule(opens_at=NOW, due_at=NOW + WEEK)
+    assignment = services.create_assignment(as_teacher(instructor, classroom), title="Topic reviews", schedule=schedule, goal=goal, now=NOW)
+    for learner, last in ((member, NOW + WEEK), (late, NOW + WEEK + timedelta(microseconds=1))):
+        record_review(user=learner, kind="card", item_id=elsewhere.pk, revision=0, rating=3, now=NOW + timedelta(hours=1))  # another topic
+        record_review(user=learner, kind="card", item_id=cards[0].pk, revision=0, rating=3, now=NOW + timedelta(hours=2))
+        record_review(user=learner, kind="question", item_id=question, revision=0, rating=3, now=NOW + timedelta(hours=3))
+        assert cell_of(classroom, learner, assignment).progress == Decimal(200) / 3
+        record_review(user=learner, kind="card", item_id=cards[1].pk, revision=0, rating=3, now=last)  # at the due instant, or just after
+    on_time, after = (cell_of(classroom, learner, assignment, now=NOW + WEEK + timedelta(days=1)) for learner in (member, late))
+    assert (on_time.status, on_time.grade) == (Status.GRADED, 100)
+    assert (after.status, after.grade, after.progress) == (Status.LATE, 100, 100)
