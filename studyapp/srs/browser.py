@@ -9,16 +9,18 @@ nor, when the learner's study setting leaves them out of the queue, beyond-exam 
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.timezone import localtime
 
 from studyapp.accounts.models import User
 
-from .models import ItemState, ReviewState
+from .models import ItemState, ReviewSettings, ReviewState
 
 PAGE_SIZE = 50
 
@@ -38,13 +40,10 @@ class Filters:
 
 
 def browse(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewState]:
-    """The learner's live items matching ``filters``: those not scheduled (new) first, on every
-    database, then soonest due; with what a row shows loaded alongside: one query per page (and
-    one to count). NULLS FIRST is SQLite's own order, so its (user, due) index serves the sort."""
-    states = (
-        ReviewState.objects.for_user(user)
-        .live()
-        .in_topic(filters.topic_id)
+    """:func:`matching`, with what a row shows loaded alongside: one query per page (and one to
+    count)."""
+    return (
+        matching(user, filters, now=now)
         .select_related(
             "card__note__topic",
             "card__note__course",
@@ -65,6 +64,13 @@ def browse(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewSta
             *("question__placement__note__course",),
         )
     )
+
+
+def matching(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewState]:
+    """The learner's live items matching ``filters``: those not scheduled (new) first, on every
+    database, then soonest due. NULLS FIRST is SQLite's own order, so its (user, due) index serves
+    the sort. :func:`page` reads its rows as values (no model instances to load)."""
+    states = ReviewState.objects.for_user(user).live().in_topic(filters.topic_id)
     if filters.query:
         words = Q()
         for word in filters.query.split()[:8]:
@@ -86,9 +92,40 @@ def browse(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewSta
         states = states.filter(buried_until__gt=now)
     if filters.leech:
         states = states.filter(leech=True)
-    # The "Beyond-exam cards" filter finds them whatever the study setting; otherwise the setting rules.
-    states = states.beyond_exam_cards() if filters.beyond_exam else states.in_learners_scope()
+    # The "Beyond-exam cards" filter finds them whatever the study setting; otherwise the setting rules:
+    # read from the learner when loaded with them (the sign-in backend does), else in the same query
+    # (a correlated EXISTS per row: most of the count's time, bench/cards.py).
+    if filters.beyond_exam:
+        states = states.beyond_exam_cards()
+    elif (included := _beyond_exam_included(user)) is not None:
+        states = states.exam_scope(include_beyond_exam_cards=included)
+    else:
+        states = states.in_learners_scope()
     return states.order_by(F("due").asc(nulls_first=True), "pk")
+
+
+def _beyond_exam_included(user: User) -> bool | None:
+    """The learner's "include beyond-exam cards" setting if their settings came loaded with them
+    (no query), None if not loaded. No settings row yet means the default: included."""
+    if not User.review_settings.is_cached(user):
+        return None
+    try:
+        return user.review_settings.include_beyond_exam_cards
+    except ReviewSettings.DoesNotExist:
+        return True
+
+
+class _Paginator(Paginator):
+    """Counts ``counted`` (the filtered states) rather than the page's rows: the columns a row shows
+    join eight more tables, which the count would otherwise walk for all 5,000 states."""
+
+    def __init__(self, rows: QuerySet, per_page: int, *, counted: QuerySet[ReviewState]) -> None:
+        super().__init__(rows, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +151,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@lru_cache(maxsize=20_000)
+def _card_texts(front_html: str) -> tuple[str, str]:
+    """A card's front as a row's text and its checkbox's label: the same for the same front, and
+    stripping tags runs Python's HTML parser (a tenth of a page's time), so kept."""
+    text = strip_tags(front_html)
+    return _short(text, 110), f"Tick {_short(text, 60)}"
+
+
 # The columns a row shows, read as plain values: building five model instances per row (state,
 # card, note, topic, course...) cost more than the query itself (bench/cards.py).
 _COLUMNS = (
@@ -125,19 +170,20 @@ _COLUMNS = (
 
 
 def page(states: QuerySet[ReviewState], number: str | None, *, now: datetime) -> tuple[Page, list[Row]]:
-    """Page ``number`` of :func:`browse` (Django's ``get_page``: out of range is the last page) and
+    """Page ``number`` of :func:`matching` or :func:`browse` (Django's ``get_page``: out of range is the last page) and
     its rows: one query for the count, one for the page's columns."""
-    shown = Paginator(states.values_list(*_COLUMNS), PAGE_SIZE).get_page(number)
+    shown = _Paginator(states.values_list(*_COLUMNS), PAGE_SIZE, counted=states).get_page(number)
     note_url = reverse("content:note", args=["COURSE", "NOTE"])  # once, not per row: slugs need no quoting
     shaped = []
     for values in shown.object_list:
         pk, card_id, state, due, lapses, suspended, flagged, buried_until, leech, *rest = values
         front, anchor, note, course, card_topic, source_key, stem, question_topic, question_note, question_course = rest
         if card_id is not None:
-            text, topic = strip_tags(front), card_topic
+            (text, tick_label), topic = _card_texts(front), card_topic
             url = note_url.replace("COURSE", course, 1).replace("NOTE", note, 1) + (f"#{anchor}" if anchor else "")
         else:
-            text, topic = str(stem or ""), question_topic
+            text, topic = _short(str(stem or ""), 110), question_topic
+            tick_label = f"Tick {_short(str(stem or ''), 60)}"
             url = (
                 note_url.replace("COURSE", question_course, 1).replace("NOTE", question_note, 1) + f"#q-{source_key}"
                 if question_note
@@ -152,8 +198,8 @@ def page(states: QuerySet[ReviewState], number: str | None, *, now: datetime) ->
             Row(
                 pk=pk,
                 is_question=card_id is None,
-                text=_short(text, 110),
-                tick_label=f"Tick {_short(text, 60)}",
+                text=text,
+                tick_label=tick_label,
                 url=url,
                 topic=topic,
                 state=ItemState(state).label,

@@ -164,7 +164,7 @@ def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: B
     context: dict[str, object] = {"form": form, "bulk": bulk, "bulk_actions": BULK_CHOICES}
     if form.is_valid():
         now = timezone.now()
-        page, rows = browser.page(browser.browse(request.user, form.filters(), now=now), data.get("page"), now=now)
+        page, rows = browser.page(browser.matching(request.user, form.filters(), now=now), data.get("page"), now=now)
         context |= {"page": page, "rows_html": rows_html(rows), "query": form.query_string(), "kept": form.pairs()}
     return render(request, template_for(request, "srs/cards.html", "cards"), context)
 

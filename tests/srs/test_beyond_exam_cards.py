@@ -11,7 +11,7 @@ from studyapp.accounts.models import User
 from studyapp.content.models import Card, Course
 from studyapp.quizzes.services import BEYOND_EXAM
 from studyapp.srs import queue, services
-from studyapp.srs.browser import Filters, browse
+from studyapp.srs.browser import Filters, browse, matching, page
 from studyapp.srs.models import ReviewSettings
 from tests.conftest import NOW
 
@@ -94,6 +94,29 @@ def test_the_card_browser_leaves_them_out_when_off_and_its_filter_finds_them(lea
     include(learner, False)
     assert keys(Filters()) == EVERY_CARD - TAGGED
     assert keys(Filters(beyond_exam=True)) == TAGGED
+
+
+def test_the_card_browser_reads_the_setting_loaded_with_the_learner_as_its_query_would(learner: User, tagged: set[str]) -> None:
+    """Settings loaded with the learner (as the sign-in backend loads them) are read, not queried;
+    the list and its count agree with the query's own reading, with the setting off, on, or no
+    settings at all (the default: on)."""
+    include(learner, True)
+    study_everything(learner)
+
+    def listed(user: User) -> tuple[set[str], int]:
+        shown, _ = page(matching(user, Filters(), now=NOW), None, now=NOW)
+        return {state.card.source_key for state in browse(user, Filters(), now=NOW)}, shown.paginator.count
+
+    def loaded() -> User:
+        return User.objects.select_related("review_settings").get(pk=learner.pk)
+
+    include(learner, False)
+    assert listed(loaded()) == listed(learner) == (EVERY_CARD - TAGGED, 2)
+    include(learner, True)
+    assert listed(loaded()) == listed(learner) == (EVERY_CARD, 4)
+    ReviewSettings.objects.filter(user=learner).delete()
+    learner._state.fields_cache.pop("review_settings", None)
+    assert listed(loaded()) == listed(learner) == (EVERY_CARD, 4)
 
 
 def test_the_card_browser_page_has_the_filter(client, learner: User, tagged: set[str]) -> None:
