@@ -3,7 +3,8 @@ question is used, and the bulk changes (tag, move, publish, retire) and category
 
 Reads start from the author (:func:`summary`, :func:`browse`, :func:`page_rows`); the whole page is
 four queries whatever the bank's size (the summary, the count, the page's rows, where they are used),
-the author's row aside (``tests/authoring/test_bank.py``). Writes are verb-named, keyword-only and
+the author's row aside (``tests/authoring/test_bank.py``); the summary's counts over the whole bank
+come from the cache until a question is written. Writes are verb-named, keyword-only and
 atomic; they change questions only through :mod:`studyapp.questions.services`, and only the ones the
 author may edit (:mod:`.access`'s rules: not from ``content/``, in a category they own or were given);
 the others come back as skipped, with the reason.
@@ -27,6 +28,7 @@ from django.db.models.lookups import Contains
 
 from studyapp.accounts.models import User
 from studyapp.content.parsing.types import BEYOND_EXAM
+from studyapp.core import pagecache
 from studyapp.questions import services
 from studyapp.questions.models import CATEGORY_ROOT, Question, Status
 from studyapp.quizzes.models import Quiz, Selection
@@ -97,24 +99,37 @@ def _summary_sql(*, counts: bool) -> str:
 
 
 def summary(user: User, *, counts: bool = True) -> Summary:
-    """The tree, tags and the author's categories, in one query (a UNION of three GROUP BYs).
-    ``counts=False``: the author's categories only, for the list alone (the two GROUP BYs are nine
-    tenths of the page's database time on 10,000 questions); the tree and tags are then empty."""
-    found: dict[str, int] = {}
-    tags: list[tuple[str, int]] = []
+    """The tree, tags and the author's categories. The counts (questions per category and per tag) are
+    the same for every author: they are kept in the cache until a question is written
+    (:data:`studyapp.questions.services.VERSION`), and read, when they are not there, in the same
+    query as the author's categories (a UNION of three GROUP BYs). What is the author's own (the
+    categories they may edit or own, and so each node's ``editable``) is read each time, in one query
+    of the small category tables. ``counts=False``: the author's categories only, for the list alone;
+    the tree and tags are then empty."""
     rights: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_summary_sql(counts=counts), [user.pk, user.pk])
-        for kind, key, number in cursor.fetchall():
-            if kind == "c":
-                found[key] = number
-            elif kind == "t":
-                tags.append((str(key), number))
-            else:
-                rights[key] = number
+    queried: list[bool] = []  # whether ``rights`` was read (with the counts, on a miss)
+
+    def read(with_counts: bool) -> tuple[dict[str, int], list[tuple[str, int]]]:
+        found: dict[str, int] = {}
+        tags: list[tuple[str, int]] = []
+        with connection.cursor() as cursor:
+            cursor.execute(_summary_sql(counts=with_counts), [user.pk, user.pk])
+            for kind, key, number in cursor.fetchall():
+                if kind == "c":
+                    found[key] = number
+                elif kind == "t":
+                    tags.append((str(key), number))
+                else:
+                    rights[key] = number
+        queried.append(True)
+        return found, sorted(tags, key=lambda t: (-t[1], t[0]))
+
+    found, tags = pagecache.remember("bank-counts", lambda: read(True), version=services.VERSION) if counts else ({}, [])
+    if not queried:  # the counts came from the cache (or were not wanted)
+        read(False)
     editable = sorted(path for path, right in rights.items() if right or user.is_superuser)
     owned = sorted(path for path, right in rights.items() if right == 2 or user.is_superuser)
-    made = Summary(tree=[], tags=sorted(tags, key=lambda t: (-t[1], t[0])), editable=editable, owned=owned, is_superuser=user.is_superuser)
+    made = Summary(tree=[], tags=tags, editable=editable, owned=owned, is_superuser=user.is_superuser)
     if counts:
         made.tree.extend(_tree(found, set(rights), made))
     return made

@@ -55,11 +55,11 @@ def _release() -> str:
 _release_digest = ""
 
 
-def _prefix() -> str:
+def _prefix(version: str = VERSION) -> str:
     global _release_digest
     if not _release_digest:
         _release_digest = _release()
-    return f"studyapp:{_release_digest}:{versions.current(VERSION)}"
+    return f"studyapp:{_release_digest}:{versions.current(version)}"
 
 
 def key(*parts: object) -> str:
@@ -68,9 +68,10 @@ def key(*parts: object) -> str:
     return ":".join((_prefix(), *(str(p) for p in parts)))
 
 
-def remember[T](key: str, build: Callable[[], T]) -> T:
-    """``build()``, kept in the cache under ``key`` until the content's version changes."""
-    full = f"{_prefix()}:v:{key}"
+def remember[T](key: str, build: Callable[[], T], *, version: str = VERSION) -> T:
+    """``build()``, kept in the cache under ``key`` until the content's version changes (or the
+    ``version`` named, e.g. the question bank's: :data:`studyapp.questions.services.VERSION`)."""
+    full = f"{_prefix(version)}:{version}:{key}"
     value: T | None = cache.get(full)
     if value is None:
         value = build()

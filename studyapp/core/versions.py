@@ -33,7 +33,8 @@ def current(name: str) -> str:
 def bump(name: str) -> str:
     """Give ``name`` a new version (inside the caller's transaction); returns it."""
     value = secrets.token_hex(8)
-    Stamp.objects.update_or_create(name=name, defaults={"value": value})
+    # One statement (INSERT ... ON CONFLICT DO UPDATE): writers of questions bump on every write.
+    Stamp.objects.bulk_create([Stamp(name=name, value=value)], update_conflicts=True, unique_fields=["name"], update_fields=["value"])
     _known[name] = (value, time.monotonic())
     return value
 

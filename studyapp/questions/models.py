@@ -57,7 +57,11 @@ class Question(models.Model):
             models.UniqueConstraint(fields=["category", "source_key"], condition=~Q(source_key=""), name="questions_question_unique_key"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="questions_question_status"),
         ]
-        indexes = [models.Index(fields=["status", "domain"], name="questions_question_domain")]
+        indexes = [
+            models.Index(fields=["status", "domain"], name="questions_question_domain"),
+            # The bank's tree counts by category, and its filter reads one (the unique index is partial).
+            models.Index(fields=["category"], name="questions_question_category"),
+        ]
 
     def __str__(self) -> str:
         return self.source_key or f"question {self.pk}"

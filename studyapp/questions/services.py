@@ -1,7 +1,11 @@
 """Every write to the question bank. Verb-named, keyword-only, atomic; the question's row is locked
 while a version is added or its status changes, so two writers never take the same version number.
 
-Callers: :mod:`studyapp.content.sync` (questions written in the notes) and, later, authoring.
+Callers: :mod:`studyapp.content.sync` (questions written in the notes) and authoring.
+
+Every write that changes a question bumps :data:`VERSION` (a ``core.Stamp``, :mod:`studyapp.core.versions`)
+in the same transaction: what is cached from the whole bank (the authors' category tree and tags,
+:func:`studyapp.authoring.bank.summary`) is keyed by it, so it is never shown stale.
 """
 
 from collections.abc import Iterable, Sequence
@@ -12,9 +16,17 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 
 from studyapp.accounts.models import User
+from studyapp.core import versions
 
 from .content import QuestionContent
 from .models import CATEGORY_ROOT, Question, QuestionVersion, Status
+
+VERSION = "questions"
+"""The bank's version (``core.versions``): new whenever a question is created or changed."""
+
+
+def _changed() -> None:
+    versions.bump(VERSION)
 
 
 class NotPublishable(ValueError):
@@ -45,6 +57,7 @@ def create_question(
         option_count=len(content.choices),
     )
     _write_version(question, content, content.checksum, number=1, by=by, now=now)
+    _changed()
     return question
 
 
@@ -79,15 +92,17 @@ def create_questions(*, items: Sequence[NewQuestion], by: User | None, now: date
         )
         for item in items
     )
-    versions = QuestionVersion.objects.bulk_create(
+    made = QuestionVersion.objects.bulk_create(
         QuestionVersion(
             question=question, number=1, data=item.content.to_json(), checksum=item.content.checksum, created_at=now, created_by=by
         )
         for question, item in zip(questions, items, strict=True)
     )
-    for question, version in zip(questions, versions, strict=True):
+    for question, version in zip(questions, made, strict=True):
         question.current_version = version
     _point_at_newest([question.pk for question in questions])
+    if questions:
+        _changed()
     return questions
 
 
@@ -109,6 +124,7 @@ def add_version(*, question: Question, content: QuestionContent, by: User | None
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = _write_version(locked, content, checksum, number=number, by=by, now=now)
     question.current_version, question.kind, question.option_count = version, locked.kind, locked.option_count
+    _changed()
     return version
 
 
@@ -148,12 +164,12 @@ def add_versions(*, changes: Sequence[tuple[Question, QuestionContent]], by: Use
         )
         result.append(None)
     written = iter(QuestionVersion.objects.bulk_create(new, batch_size=500))
-    versions: list[QuestionVersion] = []
+    written_versions: list[QuestionVersion] = []
     changed: list[int] = []
     shapes: dict[tuple[str, int], list[int]] = {}  # (kind, option count) -> questions whose shape changes to it
     for (question, content), kept in zip(changes, result, strict=True):
         if kept is not None:
-            versions.append(kept)
+            written_versions.append(kept)
             continue
         version = next(written)
         row = locked[question.pk]
@@ -163,11 +179,13 @@ def add_versions(*, changes: Sequence[tuple[Question, QuestionContent]], by: Use
         for target in (row, question):
             target.current_version, target.kind, target.option_count = version, content.kind, len(content.choices)
         changed.append(row.pk)
-        versions.append(version)
+        written_versions.append(version)
     _point_at_newest(changed)
     for (kind, option_count), pks in shapes.items():
         Question.objects.filter(pk__in=pks).update(kind=kind, option_count=option_count)
-    return versions
+    if changed:
+        _changed()
+    return written_versions
 
 
 def _point_at_newest(ids: Sequence[int]) -> None:
@@ -202,9 +220,13 @@ def retire(*, question: Question) -> Question:
     return _set_status(question, Status.RETIRED)
 
 
+@transaction.atomic
 def retire_many(*, ids: Iterable[int]) -> int:
     """Retire several questions at once; returns how many were not retired already."""
-    return Question.objects.filter(pk__in=list(ids)).exclude(status=Status.RETIRED).update(status=Status.RETIRED)
+    retired = Question.objects.filter(pk__in=list(ids)).exclude(status=Status.RETIRED).update(status=Status.RETIRED)
+    if retired:
+        _changed()
+    return retired
 
 
 def _set_status(question: Question, status: Status) -> Question:
@@ -214,6 +236,7 @@ def _set_status(question: Question, status: Status) -> Question:
     if locked.status != status:
         locked.status = status
         locked.save(update_fields=["status"])
+        _changed()
     question.status = status
     return question
 
@@ -227,12 +250,14 @@ def update_details(
     tags: Sequence[str] | None = None,
 ) -> bool:
     """Change what is said about a question (not its wording, which takes a version). True when
-    anything changed; nothing is written otherwise (one UPDATE is atomic by itself, so an unchanged
-    reload costs no savepoint per question)."""
+    anything changed; nothing is written otherwise (so an unchanged reload costs no savepoint per
+    question)."""
     wanted = {"source_key": source_key, "category": category, "domain": domain, "tags": None if tags is None else list(tags)}
     changed = [name for name, value in wanted.items() if value is not None and getattr(question, name) != value]
     for name in changed:
         setattr(question, name, wanted[name])
     if changed:
-        question.save(update_fields=changed)
+        with transaction.atomic():
+            question.save(update_fields=changed)
+            _changed()
     return bool(changed)

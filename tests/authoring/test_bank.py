@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertTempl
 
 from studyapp.accounts.models import Role, User
 from studyapp.authoring import bank
+from studyapp.authoring import services as authoring
 from studyapp.authoring.access import access_question
 from studyapp.authoring.models import Category, CategoryGrant
 from studyapp.classrooms import services as classrooms
@@ -449,6 +450,45 @@ def test_the_bank_page_is_at_most_six_queries_whatever_its_size(author, other_au
     assertContains(response, "page 1 of 7")
     with django_assert_max_num_queries(6):
         client.get(URL, {"category": MINE, "tag": "t1", "q": "Question", "page": "2"}, headers=HX)
+
+
+def counted(body: str, own: int, total: int) -> bool:
+    """The tree shows a category with ``own`` questions here and ``total`` with those below."""
+    return f'title="{own} here, {total} with the categories below">{total}</span>' in body
+
+
+def test_the_tree_and_tags_show_each_write_at_once(author):
+    """The counts are cached until a question is written: each write through the services (create,
+    edit, move, import, retire) shows on the very next page."""
+    client = signed_in(author)
+    first = make("First", by=author, tags=["old-tag"])
+    assert counted(shown(client.get(URL)), 1, 1)
+    make("Second", category=f"{MINE}/Containers", by=author)  # create
+    body = shown(client.get(URL))
+    assert counted(body, 1, 2) and "Containers" in body
+    services.update_details(question=first, tags=["new-tag"])  # edit
+    body = shown(client.get(URL))
+    assert "?tag=new-tag" in body and "?tag=old-tag" not in body
+    client.post("/author/questions/bulk/", {"action": "move", "move_to": f"{MINE}/Containers", "ids": [first.pk]})  # move
+    assert counted(shown(client.get(URL)), 0, 2)
+    authoring.import_questions(
+        result=authoring.parse("::Imported:: Which service runs containers? {=AWS Fargate ~Amazon S3}", fmt="gift"),
+        by=author,
+        now=NOW,
+        default_category=MINE,
+        dry_run=False,
+    )  # import
+    assert counted(shown(client.get(URL)), 1, 3)
+
+
+def test_the_cached_counts_are_shared_but_what_each_author_may_edit_is_their_own(author, other_author):
+    make("Mine", by=author)
+    make("Theirs", category=THEIRS, by=other_author)
+    signed_in(author).get(URL)
+    shared = bank.summary(other_author)  # the counts from the cache the first author's page filled
+    nodes = {n.path: n for n in shared.tree[0].children}
+    assert (nodes[MINE].total, nodes[MINE].editable, nodes[THEIRS].editable) == (1, False, True)
+    assert shared.editable == [THEIRS] and bank.summary(author).editable == [MINE]
 
 
 def test_a_course_needs_only_its_slug(author, demo_course):
