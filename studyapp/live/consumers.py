@@ -101,7 +101,7 @@ _open_sockets: set[str] = set()
 async def _release(channel_name: str) -> None:
     _open_sockets.discard(channel_name)
     if not _open_sockets:
-        await SyncToAsync(close_old_connections, thread_sensitive=True)()
+        await _database(close_old_connections)()
 
 
 class _GameSocket(AsyncWebsocketConsumer):

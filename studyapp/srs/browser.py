@@ -151,12 +151,16 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _texts(text: str) -> tuple[str, str]:
+    """A row's text and its checkbox's label."""
+    return _short(text, 110), f"Tick {_short(text, 60)}"
+
+
 @lru_cache(maxsize=20_000)
 def _card_texts(front_html: str) -> tuple[str, str]:
-    """A card's front as a row's text and its checkbox's label: the same for the same front, and
-    stripping tags runs Python's HTML parser (a tenth of a page's time), so kept."""
-    text = strip_tags(front_html)
-    return _short(text, 110), f"Tick {_short(text, 60)}"
+    """:func:`_texts` of a card's front without its tags: the same for the same front, and stripping
+    tags runs Python's HTML parser (a tenth of a page's time), so kept."""
+    return _texts(strip_tags(front_html))
 
 
 # The columns a row shows, read as plain values: building five model instances per row (state,
@@ -182,8 +186,7 @@ def page(states: QuerySet[ReviewState], number: str | None, *, now: datetime) ->
             (text, tick_label), topic = _card_texts(front), card_topic
             url = note_url.replace("COURSE", course, 1).replace("NOTE", note, 1) + (f"#{anchor}" if anchor else "")
         else:
-            text, topic = _short(str(stem or ""), 110), question_topic
-            tick_label = f"Tick {_short(str(stem or ''), 60)}"
+            (text, tick_label), topic = _texts(str(stem or "")), question_topic
             url = (
                 note_url.replace("COURSE", question_course, 1).replace("NOTE", question_note, 1) + f"#q-{source_key}"
                 if question_note

@@ -20,13 +20,8 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-_MARKS = {
-    "Leech": '<span class="mark-tag leech-tag">Leech</span>',
-}
-
-
 def _mark(mark: str) -> str:
-    return _MARKS.get(mark) or f'<span class="mark-tag">{_e(mark)}</span>'
+    return f'<span class="mark-tag{" leech-tag" if mark == "Leech" else ""}">{_e(mark)}</span>'
 
 
 def _row(row: Row) -> str:
