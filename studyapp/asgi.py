@@ -2,10 +2,10 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # what django.core.asgi.get_asgi_application does before its handler
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
@@ -20,14 +20,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (after Django is se
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from studyapp.core.concurrency import LimitConcurrency  # noqa: E402
+from studyapp.core.concurrency import PooledHandler  # noqa: E402
 from studyapp.live.routing import websocket_urlpatterns  # noqa: E402
 
 # WebSockets (the live quiz): only from pages of this site (Origin checked against ALLOWED_HOSTS), with
 # the session's user and cookies in the scope (the host is signed in; a player has a seat cookie).
 application = ProtocolTypeRouter(
     {
-        "http": LimitConcurrency(django_asgi_app),
+        "http": PooledHandler(),  # Django, each request one call on a fixed pool of threads
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

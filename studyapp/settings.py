@@ -122,7 +122,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=0,  # persistent connections are unsafe under ASGI; PostgreSQL pools instead
+        conn_max_age=0,  # PostgreSQL pools instead (below); SQLite keeps one per request thread (below)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -132,14 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock up front instead of failing half-way with "database is locked". Django's backend, plus
     # one first-come, first-served queue for the process's write transactions (studyapp.core.sqlite).
     DATABASES["default"]["ENGINE"] = "studyapp.core.sqlite"
+    # Persistent: HTTP requests run on a fixed pool of long-lived threads (studyapp.core.concurrency),
+    # each keeping its connection, so a request does not open and set up a new one.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# HTTP requests one server process works on at once (studyapp.core.concurrency); the others wait
-# their turn in the event loop. Keep it at or under the PostgreSQL pool's max_size. 0: no limit.
+# HTTP requests one server process works on at once: the threads of studyapp.core.concurrency's pool;
+# the others wait their turn. Keep it under the PostgreSQL pool's max_size (one or two connections
+# stay for the live quiz and streamed responses).
 STUDYAPP_REQUEST_THREADS = int(os.environ.get("STUDYAPP_REQUEST_THREADS", "8"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,51 +1,201 @@
-"""studyapp.core.concurrency: one server process works on a bounded number of HTTP requests at a
-time, the others waiting their turn in order; WebSockets pass untouched."""
+"""studyapp.core.concurrency: each HTTP request is one call on a fixed pool of threads: at most that
+many run at once, in the order they came; what one request activates never reaches the next; each
+thread keeps its database connection; streamed and failing responses still arrive whole."""
 
 import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone, translation
 
-from studyapp.core.concurrency import LimitConcurrency
+from studyapp.accounts.models import User
+from studyapp.core.concurrency import PooledHandler
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
+
+@dataclass
+class Seen:
+    inside: int = 0
+    most: int = 0
+    order: list[int] = field(default_factory=list)
 
 
-def run(scope_type: str, requests: int, limit: int) -> tuple[int, list[int]]:
-    """(most requests inside the app at once, the order they got in) for ``requests`` sent together."""
-    inside, most, order = 0, 0, []
+_lock = threading.Lock()
+_seen = Seen()
 
-    async def app(scope, receive, send) -> None:
-        nonlocal inside, most
-        order.append(scope["n"])
-        inside += 1
-        most = max(most, inside)
-        await asyncio.sleep(0.01)  # a view's time in its thread
-        inside -= 1
 
-    limited = LimitConcurrency(app, limit=limit)
+@login_not_required
+def slow(request: HttpRequest) -> HttpResponse:
+    with _lock:
+        _seen.order.append(int(request.GET["n"]))
+        _seen.inside += 1
+        _seen.most = max(_seen.most, _seen.inside)
+    time.sleep(0.02)  # the view's own time, holding its thread
+    with _lock:
+        _seen.inside -= 1
+    return HttpResponse("done")
+
+
+@login_not_required
+def activate(request: HttpRequest) -> HttpResponse:
+    timezone.activate("Asia/Tokyo")
+    translation.activate("fr")
+    return HttpResponse(f"{timezone.get_current_timezone_name()} {translation.get_language()}")
+
+
+@login_not_required
+def report(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"{timezone.get_current_timezone_name()} {translation.get_language()}")
+
+
+@login_not_required
+def connection_id(request: HttpRequest) -> HttpResponse:
+    connection.ensure_connection()
+    return HttpResponse(f"{threading.get_ident()} {id(connection.connection)}")
+
+
+@login_not_required
+def stream(request: HttpRequest) -> StreamingHttpResponse:
+    def rows() -> Iterator[str]:
+        for user in User.objects.order_by("pk").iterator(chunk_size=2):  # a cursor on this thread's connection
+            yield f"{user.username}\n"
+
+    return StreamingHttpResponse(rows(), content_type="text/plain")
+
+
+@login_not_required
+def fail(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("boom")
+
+
+urlpatterns = [
+    path("slow/", slow),
+    path("activate/", activate),
+    path("report/", report),
+    path("connection/", connection_id),
+    path("stream/", stream),
+    path("fail/", fail),
+]
+
+
+async def _get(app: PooledHandler, url: str) -> tuple[int, bytes]:
+    path_, _, query = url.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path_,
+        "raw_path": path_.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    messages = iter([{"type": "http.request", "body": b"", "more_body": False}])
+    status, body = 0, b""
+
+    async def receive() -> dict[str, object]:
+        try:
+            return next(messages)
+        except StopIteration:
+            await asyncio.Event().wait()  # the client stays connected
+            raise AssertionError("unreachable") from None
+
+    async def send(message: dict[str, object]) -> None:
+        nonlocal status, body
+        if message["type"] == "http.response.start":
+            status = message["status"]  # type: ignore[assignment]
+        else:
+            body += message.get("body", b"")  # type: ignore[operator]
+
+    await app(scope, receive, send)
+    return status, body
+
+
+def get(app: PooledHandler, *urls: str) -> list[tuple[int, bytes]]:
+    """The responses to ``urls``, requested one after the other."""
+
+    async def main() -> list[tuple[int, bytes]]:
+        return [await _get(app, url) for url in urls]
+
+    return asyncio.run(main())
+
+
+def test_at_most_the_pool_of_requests_run_at_once_in_the_order_they_came():
+    global _seen
+    _seen = Seen()
+    app = PooledHandler(threads=3)
+
+    async def main() -> list[tuple[int, bytes]]:
+        tasks = []
+        for n in range(20):
+            tasks.append(asyncio.ensure_future(_get(app, f"/slow/?n={n}")))
+            await asyncio.sleep(0)  # each request arrives after the one before
+        return await asyncio.gather(*tasks)
+
+    responses = asyncio.run(main())
+    assert responses == [(200, b"done")] * 20
+    assert _seen.most == 3
+    assert _seen.order == list(range(20))
+
+
+def test_what_one_request_activates_does_not_reach_the_next_on_the_same_thread():
+    app = PooledHandler(threads=1)
+    activated, after = get(app, "/activate/", "/report/")
+    assert activated == (200, b"Asia/Tokyo fr")
+    assert after == (200, b"UTC en-us")
+
+
+def test_each_thread_keeps_its_database_connection_between_requests():
+    app = PooledHandler(threads=1)
+    first, second = get(app, "/connection/", "/connection/")
+    assert first[0] == 200
+    assert first == second  # the same thread, the same connection: none opened for the second request
+
+
+def test_a_streamed_response_read_from_the_database_arrives_whole():
+    names = [UserFactory(username=f"learner{n}").username for n in range(7)]
+    ((status, body),) = get(PooledHandler(threads=2), "/stream/")
+    assert status == 200
+    assert body.decode().split() == names
+
+
+def test_a_view_that_fails_is_a_500_page_and_the_thread_serves_the_next_request():
+    app = PooledHandler(threads=1)
+    failed, next_one = get(app, "/fail/", "/report/")
+    assert failed[0] == 500
+    assert b"boom" not in failed[1]  # no traceback for the visitor
+    assert next_one == (200, b"UTC en-us")
+
+
+def test_a_websocket_is_not_served_here_and_a_pool_needs_a_thread():
+    with pytest.raises(ValueError, match="1 or more"):
+        PooledHandler(threads=0)
 
     async def main() -> None:
-        tasks = []
-        for n in range(requests):
-            tasks.append(asyncio.ensure_future(limited({"type": scope_type, "n": n}, None, None)))
-            await asyncio.sleep(0)  # each request arrives after the one before
-        await asyncio.gather(*tasks)
+        await PooledHandler(threads=1)({"type": "websocket"}, None, None)
 
-    asyncio.run(main())
-    return most, order
+    with pytest.raises(ValueError, match="websocket"):
+        asyncio.run(main())
 
 
-def test_at_most_the_limit_of_http_requests_run_at_once_in_the_order_they_came():
-    most, order = run("http", requests=20, limit=3)
-    assert most == 3
-    assert order == list(range(20))
+def test_the_served_application_runs_http_on_the_pool_and_websockets_through_channels():
+    from django.conf import settings
 
-
-@pytest.mark.parametrize(("scope_type", "limit"), [("websocket", 3), ("http", 0)])
-def test_websockets_and_a_limit_of_zero_are_not_held_back(scope_type, limit):
-    most, _ = run(scope_type, requests=20, limit=limit)
-    assert most == 20
-
-
-def test_the_served_application_is_limited():
     from studyapp.asgi import application
 
-    assert isinstance(application.application_mapping["http"], LimitConcurrency)
+    http = application.application_mapping["http"]
+    assert isinstance(http, PooledHandler)
+    assert http.threads == settings.STUDYAPP_REQUEST_THREADS
+    assert "websocket" in application.application_mapping
