@@ -21,6 +21,7 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
 
+
 @dataclass
 class Seen:
     inside: int = 0
