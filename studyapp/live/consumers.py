@@ -35,7 +35,7 @@ from asgiref.sync import SyncToAsync
 from asgiref.typing import WebSocketDisconnectEvent
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db import close_old_connections
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ class _Database(SyncToAsync):
         try:
             return super().thread_handler(loop, *args, **kwargs)
         except BaseException:
-            close_old_connections()
+            connections.close_all()  # this thread's: whatever CONN_MAX_AGE says, never reused after a failure
             raise
 
 
@@ -101,7 +101,7 @@ _open_sockets: set[str] = set()
 async def _release(channel_name: str) -> None:
     _open_sockets.discard(channel_name)
     if not _open_sockets:
-        await _database(close_old_connections)()
+        await _database(connections.close_all)()
 
 
 class _GameSocket(AsyncWebsocketConsumer):

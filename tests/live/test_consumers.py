@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -300,6 +300,9 @@ def test_the_sockets_database_thread_keeps_its_connection_until_the_last_socket_
 
     wrap = database_sync_to_async if wrapper == "channels" else consumers._database
     monkeypatch.setattr(consumers, "_open_sockets", set())  # this process's sockets: none but the one below
+    # Channels' wrapper as deployed on PostgreSQL (CONN_MAX_AGE 0, the pool); SQLite keeps connections
+    # (CONN_MAX_AGE None, for the HTTP threads), and the sockets' wrapper must close them all the same.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0 if wrapper == "channels" else None)
 
     def opened_before() -> bool:
         had = connection.connection is not None
@@ -311,6 +314,7 @@ def test_the_sockets_database_thread_keeps_its_connection_until_the_last_socket_
         raise ValueError("a call that fails")
 
     async def go() -> list[bool]:
+        await sync_to_async(connections.close_all, thread_sensitive=True)()  # the database thread starts unconnected
         consumers._open_sockets.add("socket")
         seen = [await wrap(opened_before)(), await wrap(opened_before)()]
         with pytest.raises(ValueError):
