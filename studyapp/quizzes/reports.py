@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from studyapp.accounts.models import User
 from studyapp.content.models import Topic, excluding_tag
 from studyapp.content.parsing.types import DOMAINS
@@ -14,7 +16,7 @@ from studyapp.srs.charts import score_chart
 from studyapp.srs.queue import local_date, review_settings
 from studyapp.srs.reports import Recall, recall_by_domain
 
-from . import blueprint, grading, services
+from . import blueprint, grading, mock_html, services
 from .models import Attempt, AttemptQuestion, Mode, Shown
 
 
@@ -191,15 +193,15 @@ def _clock(attempt: Attempt, now) -> dict[str, object]:
 
 def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, object]:
     content = slot.version.content
-    slots = list(attempt.slots.only("position", "answered_at", "flagged").order_by("position"))
+    slots = list(attempt.slots.order_by("position").values_list("position", "answered_at", "flagged"))
     return {
         "attempt": attempt,
         "slot": slot,
         "content": content,
         "options": content.shown(slot.option_order, selected=slot.selected or ()),
         "total": len(slots),
-        "map": slots,
-        "answered_count": sum(1 for s in slots if s.answered_at),
+        "map_html": mock_html.map_html(slots, slot.position),
+        "answered_count": sum(1 for _, answered_at, _ in slots if answered_at),
         **_clock(attempt, now),
     }
 
@@ -207,14 +209,15 @@ def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, 
 def mock_saved(attempt: Attempt, slot: AttemptQuestion) -> dict[str, object]:
     """What an autosave or a flag sends back to the question page: its status, and (out of band)
     the slot's place in the question map and the count of answered questions."""
+    counts = attempt.slots.aggregate(total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     return {
         "attempt": attempt,
         "slot": slot,
-        "item": slot,
+        "map_item_html": mock_html.changed_item_html((slot.position, slot.answered_at, slot.flagged), slot.position),
         "saved": True,
         "oob": True,
-        "total": attempt.slots.count(),
-        "answered_count": attempt.slots.filter(answered_at__isnull=False).count(),
+        "total": counts["total"],
+        "answered_count": counts["answered"],
     }
 
 

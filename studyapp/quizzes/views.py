@@ -201,8 +201,8 @@ def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: 
     attempt = _mock(request, attempt_id)
     if request.method != "POST" and (closed := _closed(request, attempt)) is not None:
         return closed
-    slot = slot_of(attempt, position)
     if request.method != "POST":  # GET or HEAD
+        slot = slot_of(attempt, position)
         return render(request, "quizzes/mock_question.html", reports.mock_question(attempt, slot, now=timezone.now()))
     go = request.POST.get("go", "")
     try:
@@ -210,6 +210,8 @@ def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: 
         slot = services.save_answer(
             user=request.user, attempt_id=attempt.pk, position=position, shown=shown, now=timezone.now(), toggle_flag=go == "flag"
         )
+    except AttemptQuestion.DoesNotExist:
+        raise Http404("No such question in this attempt.") from None
     except (services.TimeUp, services.Finished) as refused:
         return _refused(request, attempt, refused)  # the answer is not saved and the score does not change
     except (ValueError, services.InvalidAnswer):

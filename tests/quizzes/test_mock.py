@@ -261,6 +261,24 @@ def test_huge_ids_are_404_not_500(signed_in, url):
 # --- issue 11 ------------------------------------------------------------------------------
 
 
+def test_a_position_the_mock_does_not_have_is_a_404_and_saves_nothing(signed_in, demo_course):
+    attempt, _ = _started(signed_in)
+    past_the_end = f"/quiz/mock/{attempt.pk}/{attempt.slots.count() + 1}/"
+    assert signed_in.get(past_the_end).status_code == 404
+    assert signed_in.post(past_the_end, {"option": "0"}, headers=HX).status_code == 404
+    assert signed_in.post(past_the_end, {"option": "0", "go": "flag"}).status_code == 404
+    assert not attempt.slots.filter(answered_at__isnull=False).exists()
+    assert not attempt.slots.filter(flagged=True).exists()
+
+
+def test_an_autosave_reads_and_writes_in_at_most_eight_queries(signed_in, demo_course, django_assert_max_num_queries):
+    _, url = _started(signed_in)
+    with django_assert_max_num_queries(8):  # session, learner, the door, the locked attempt, slot, update, counts (and the transaction)
+        saved = signed_in.post(url, {"option": "0"}, headers=HX)
+    assert saved.status_code == 200
+    assertContains(saved, "1 of")
+
+
 def _started(client) -> tuple[Attempt, str]:
     url = client.post("/quiz/mock/").url
     return Attempt.objects.get(), url
