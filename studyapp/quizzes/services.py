@@ -180,7 +180,8 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     """
     slot = (
         AttemptQuestion.objects.select_for_update(of=("self",))
-        .select_related("attempt", "version", "question")
+        # With what the feedback screen shows (the note the question comes from): no query after.
+        .select_related("attempt", "version", "question__placement__note__course")
         .get(attempt_id=attempt_id, attempt__user=user, attempt__mode=Mode.PRACTICE, position=position)
     )
     if slot.answered_at is not None:

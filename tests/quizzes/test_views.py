@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from studyapp.quizzes.models import Attempt
@@ -59,6 +61,17 @@ def test_answering_with_htmx_returns_the_question_fragment(signed_in):
     assertTemplateUsed(response, "question")
     assertTemplateNotUsed(response, "base.html")
     assert "<html" not in response.content.decode() and "(your answer)" in response.content.decode()
+
+
+def test_an_answer_and_its_feedback_read_the_note_with_the_slot(signed_in):
+    url = start(signed_in)
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.post(url, {"option": "0"}, headers=HX)
+    assertContains(response, "(your answer)")
+    # the note and course the feedback links to come with the locked slot, not in queries of their own
+    alone = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(('SELECT "content_note"', 'SELECT "content_course"'))]
+    assert alone == []
+    assert len(queries.captured_queries) <= 15  # a wrong answer also enters the review queue (savepoints included)
 
 
 def test_no_option_is_a_friendly_message(signed_in):
