@@ -18,7 +18,7 @@ the same for everyone (a course's outline, search results).
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -87,17 +87,23 @@ def markers(request: HttpRequest) -> dict[str, str]:
     return {}
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-        return False
+def _messages_waiting(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
-    return storage is None or len(storage) == 0  # a message waiting (e.g. "logged out") is this visitor's
+    return storage is not None and len(storage) > 0  # a message waiting (e.g. "logged out") is this request's own
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated and not _messages_waiting(request)
+
+
+def _where(request: HttpRequest) -> str:
+    """The URL and the htmx headers that pick a fragment of it."""
+    picks = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-History-Restore-Request", "HX-Target"))
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{picks}"
 
 
 def _key(request: HttpRequest) -> str:
-    picks = "|".join(request.headers.get(h, "") for h in ("HX-Request", "HX-History-Restore-Request", "HX-Target"))
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{picks}"
-    return f"{_prefix()}:page:{hashlib.sha256(where.encode()).hexdigest()}"
+    return f"{_prefix()}:page:{hashlib.sha256(_where(request).encode()).hexdigest()}"
 
 
 def _personalise(request: HttpRequest, content: bytes) -> bytes:
@@ -109,6 +115,40 @@ def _personalise(request: HttpRequest, content: bytes) -> bytes:
     return content
 
 
+def keep_for(response: HttpResponse, seconds: float) -> HttpResponse:
+    """Tell :func:`public_page` or :func:`learner_page` that ``response`` stays true for ``seconds``
+    only (a mark that a clock takes away); 0 or less: do not store it at all."""
+    response._pagecache_seconds = seconds  # type: ignore[attr-defined]  # read by _serve
+    return response
+
+
+def _serve(request: HttpRequest, key: str, view: View, args: Any, kwargs: Any) -> HttpResponse:
+    """The page stored under ``key``, personalised; or ``view``'s page, rendered with the markers,
+    stored (when it can be shared by the requests that reach ``key``) and personalised."""
+    stored: tuple[int, dict[str, str], bytes] | None = cache.get(key)
+    if stored is not None:
+        status, headers, content = stored
+        response = HttpResponse(_personalise(request, content), status=status)
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+    setattr(request, _RENDERING, True)
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        setattr(request, _RENDERING, False)
+    if response.streaming or response.status_code != 200:
+        return response
+    # The real nonce or token reached the page some other way: not the same for every request here.
+    leaked = bool(getattr(request, "_csp_nonce", None)) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+    seconds = min(getattr(response, "_pagecache_seconds", TIMEOUT), TIMEOUT)
+    if not leaked and not response.cookies and seconds > 0:
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        cache.set(key, (response.status_code, headers, response.content), seconds)
+    response.content = _personalise(request, response.content)
+    return response
+
+
 def public_page(view: View) -> View:
     """Serve ``view``'s page to visitors from the cache (see the module's docstring). Put it
     innermost, under the ``require_*`` and ``vary_on_headers`` decorators."""
@@ -117,27 +157,38 @@ def public_page(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        stored: tuple[int, dict[str, str], bytes] | None = cache.get(key)
-        if stored is None:
-            setattr(request, _RENDERING, True)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                setattr(request, _RENDERING, False)
-            if response.streaming or response.status_code != 200:
-                return response
-            # The real nonce or token reached the page some other way: not the same for everyone.
-            leaked = bool(getattr(request, "_csp_nonce", None)) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
-            if not leaked and not response.cookies:
-                headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-                cache.set(key, (response.status_code, headers, response.content), TIMEOUT)
-            response.content = _personalise(request, response.content)
-            return response
-        status, headers, content = stored
-        response = HttpResponse(_personalise(request, content), status=status)
-        for name, value in headers.items():
-            response.headers[name] = value
-        return response
+        return _serve(request, _key(request), view, args, kwargs)
 
     return wrapper
+
+
+def learner_page(area: str, *, also: Sequence[str] = (), vary: Callable[[Any], object | None]) -> Callable[[View], View]:
+    """Serve a signed-in learner's page from the cache until their own data in ``area`` changes
+    (:func:`studyapp.core.versions.bump_learner`, which that area's services call on every write),
+    or the content, or the versions named in ``also`` (the question bank's), or this release.
+
+    The key also holds what the page's header shows of the learner (name, role, time zone), the URL
+    with the htmx headers, and ``vary(request)``: whatever else the page depends on (a setting of
+    theirs). ``vary`` returning None, a visitor, a POST or a message waiting: the view renders as
+    usual and nothing is stored. A page that a clock changes says how long it stays true with
+    :func:`keep_for`. Nothing is shared between learners: the learner's id is in the key. Put it
+    innermost, under the ``require_*``, ``cache_control`` and ``vary_on_headers`` decorators."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if request.method not in ("GET", "HEAD") or not user.is_authenticated or _messages_waiting(request):
+                return view(request, *args, **kwargs)
+            varies = vary(request)
+            if varies is None:
+                return view(request, *args, **kwargs)
+            who = f"{user.pk}|{user.get_username()}|{getattr(user, 'role', '')}|{user.is_superuser}|{getattr(user, 'time_zone', '')}"
+            shared = "|".join(versions.current_all([VERSION, *also]))  # one query at most, once a second
+            mine = versions.of_learner(user.pk, area)
+            where = f"{_where(request)}|{who}|{mine}|{shared}|{varies}"
+            return _serve(request, f"{_prefix()}:learner:{area}:{hashlib.sha256(where.encode()).hexdigest()}", view, args, kwargs)
+
+        return wrapper
+
+    return decorator

@@ -97,14 +97,14 @@ def matching(user: User, filters: Filters, *, now: datetime) -> QuerySet[ReviewS
     # (a correlated EXISTS per row: most of the count's time, bench/cards.py).
     if filters.beyond_exam:
         states = states.beyond_exam_cards()
-    elif (included := _beyond_exam_included(user)) is not None:
+    elif (included := beyond_exam_included(user)) is not None:
         states = states.exam_scope(include_beyond_exam_cards=included)
     else:
         states = states.in_learners_scope()
     return states.order_by(F("due").asc(nulls_first=True), "pk")
 
 
-def _beyond_exam_included(user: User) -> bool | None:
+def beyond_exam_included(user: User) -> bool | None:
     """The learner's "include beyond-exam cards" setting if their settings came loaded with them
     (no query), None if not loaded. No settings row yet means the default: included."""
     if not User.review_settings.is_cached(user):
@@ -144,6 +144,7 @@ class Row:
     due_text: str  # "3 Dec 2026" in the learner's time zone, or "–"
     lapses: int
     marks: tuple[str, ...]
+    buried_until: datetime | None = None  # while the "Buried" mark shows: when it goes
 
 
 def _short(text: str, limit: int) -> str:
@@ -210,6 +211,7 @@ def page(states: QuerySet[ReviewState], number: str | None, *, now: datetime) ->
                 due_text=f"{localtime(due):%-d %b %Y}" if due else "–",
                 lapses=lapses,
                 marks=(*marks, *(("Leech",) if leech else ())),
+                buried_until=buried_until if buried_until and buried_until > now else None,
             )
         )
     return shown, shaped

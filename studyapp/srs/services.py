@@ -11,6 +11,7 @@ from django.db.models import F, Q
 
 from studyapp.accounts.models import User
 from studyapp.content.models import Card
+from studyapp.core import versions
 from studyapp.questions.models import Question
 
 from . import scheduler
@@ -32,6 +33,15 @@ class ItemNotFound(LookupError):
 class ReviewResult:
     recorded: bool  # False: a repeat of a review already counted, or a stale tab: nothing changed
     state: ReviewState
+
+
+AREA = "srs"  # the learner's versions (core.versions.of_learner) that pages built from their review states are kept under
+
+
+def _changed(user: User) -> None:
+    """Every write to a learner's review states calls this, inside its transaction: the pages kept
+    for them (the card browser, core.pagecache.learner_page) are built afresh after the commit."""
+    versions.bump_learner(user.pk, AREA)
 
 
 def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) -> ReviewState | None:
@@ -149,6 +159,7 @@ def _record_review(
     state.buried_until = None
     state.leech = state.leech or after.lapses >= LEECH_LAPSES
     state.save()  # an INSERT the first time: a race with another first review ends in IntegrityError
+    _changed(user)
     buried: list[int] = []
     if kind == "card" and review_settings(user).bury_siblings:
         buried = _bury_siblings(user, card_id=item_id, course_id=course_id, source_key=source_key, now=now)
@@ -185,6 +196,7 @@ def undo_last_review(*, user: User, now: datetime) -> ReviewState | None:
     state.revision += 1
     state.leech = state.lapses >= LEECH_LAPSES
     state.save()
+    _changed(user)
     if log.buried_siblings:
         ReviewState.objects.filter(user=user, card_id__in=log.buried_siblings, buried_until__gt=now).update(
             buried_until=None, revision=F("revision") + 1
@@ -249,6 +261,7 @@ def _apply(user: User, state: ReviewState, kind: str, now: datetime) -> None:
 
 def _act(user: User, states: Iterable[ReviewState], kind: str, now: datetime) -> list[ItemAction]:
     """Apply ``kind`` to locked ``states`` and log one row per state it changed (one batch)."""
+    _changed(user)  # also when nothing changed: the state may be new (a card flagged before it was seen)
     fields = ACTION_FIELDS[kind]
     batch = uuid.uuid4()
     changed, actions = [], []
@@ -347,6 +360,7 @@ def _undo_batch(user: User, latest: ItemAction, now: datetime) -> Undone:
                 state.revision += 1
             restored.append(state)
     ReviewState.objects.bulk_update(restored, [*ACTION_FIELDS[latest.kind], "revision"])
+    _changed(user)
     UndoneAction.objects.bulk_create([UndoneAction(action=a, undone_at=now) for a in actions])
     return Undone(kind=latest.kind, count=len(restored))
 
@@ -369,6 +383,7 @@ def enqueue_question(*, user: User, question: Question, now: datetime) -> Review
     if state.state != ItemState.NEW and (state.due is None or state.due > now):
         ReviewState.objects.filter(pk=state.pk).update(due=now, revision=state.revision + 1)
         state.refresh_from_db()
+    _changed(user)
     return state
 
 

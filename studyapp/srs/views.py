@@ -16,8 +16,9 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Course, Topic
 from studyapp.core.forms import slug_or_404
 from studyapp.core.htmx import is_fragment_request, template_for
-from studyapp.core.pagecache import remember
+from studyapp.core.pagecache import keep_for, learner_page, remember
 from studyapp.core.redirects import safe_next
+from studyapp.questions.services import VERSION as QUESTIONS_VERSION
 
 from . import browser, queue, reports, services
 from .browser_html import rows_html
@@ -162,18 +163,35 @@ def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: B
     topics = remember("browser-topics", lambda: list(Topic.objects.live().order_by("course", "position")))  # until the content changes
     form = CardFilterForm(data, topics=topics)
     context: dict[str, object] = {"form": form, "bulk": bulk, "bulk_actions": BULK_CHOICES}
+    now, changes_at = timezone.now(), None  # changes_at: when the page's first "Buried" mark goes
     if form.is_valid():
-        now = timezone.now()
         page, rows = browser.page(browser.matching(request.user, form.filters(), now=now), data.get("page"), now=now)
         context |= {"page": page, "rows_html": rows_html(rows), "query": form.query_string(), "kept": form.pairs()}
-    return render(request, template_for(request, "srs/cards.html", "cards"), context)
+        changes_at = min((row.buried_until for row in rows if row.buried_until), default=None)
+    response = render(request, template_for(request, "srs/cards.html", "cards"), context)
+    if changes_at is not None:
+        keep_for(response, (changes_at - now).total_seconds())
+    return response
+
+
+def _cards_vary(request: AuthenticatedHttpRequest) -> str | None:
+    """What the card browser's page depends on besides the learner's review states (see
+    :func:`cards`): their setting for beyond-exam cards. None for the "Buried" filter, which a
+    clock changes (an item leaves it when the next study day starts)."""
+    if "buried" in request.GET:
+        return None
+    return f"beyond-exam:{browser.beyond_exam_included(request.user)}"
 
 
 @require_safe
 @cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
+@learner_page(services.AREA, also=[QUESTIONS_VERSION], vary=_cards_vary)
 def cards(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The card browser: the learner's items in the queue, searched and filtered (htmx: the list)."""
+    """The card browser: the learner's items in the queue, searched and filtered (htmx: the list).
+    Kept in the cache for this learner until their review states, the course or the question bank
+    change (core.pagecache.learner_page): paging back and forth or changing a filter back costs
+    no query for the list."""
     return _render_cards(request, request.GET)
 
 

@@ -1,13 +1,18 @@
 """The card browser (srs.browser and its views), with and without htmx."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from studyapp.content.models import Card, Note
+from studyapp.core import pagecache, versions
+from studyapp.questions.services import VERSION as QUESTIONS_VERSION
 from studyapp.srs import services
 from studyapp.srs.browser import Filters, browse
 from studyapp.srs.models import ReviewState
@@ -214,3 +219,126 @@ def test_the_browser_takes_at_most_five_queries_with_5000_items(signed_in, learn
         statements = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
         assert len(statements) <= 5, statements
     assertContains(response, "5000 items, page 40 of 100")
+
+
+# --- the learner's cached pages (core.pagecache.learner_page) -----------------------------------
+
+
+def _reads_states(client, url="/study/cards/", **kwargs) -> tuple[str, bool]:
+    """The page at ``url``, and whether building it read the learner's review states."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    return response.content.decode(), any("srs_reviewstate" in q["sql"] for q in queries)
+
+
+def _marks(page: str, source_text: str) -> str:
+    """The row of the card whose text holds ``source_text``: its whole ``<tr>``."""
+    rows = [row for row in page.split("<tr>") if source_text in row]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+WRITES = {
+    "review": lambda learner, cards, question, states: rate(learner, cards[0], 4, at=timezone.now()),
+    "suspend": lambda learner, cards, question, states: services.set_suspended(
+        user=learner, kind="card", item_id=cards[0].pk, suspended=True, now=timezone.now()
+    ),
+    "flag": lambda learner, cards, question, states: services.set_flag(
+        user=learner, kind="card", item_id=cards[0].pk, flagged=True, now=timezone.now()
+    ),
+    "bury": lambda learner, cards, question, states: services.bury(user=learner, kind="card", item_id=cards[0].pk, now=timezone.now()),
+    "bulk": lambda learner, cards, question, states: services.bulk_change(
+        user=learner, state_ids=[states[cards[1].pk].pk], kind="unsuspend", now=timezone.now()
+    ),
+    "undo": lambda learner, cards, question, states: services.undo_last_change(user=learner, now=timezone.now()),
+    "missed question": lambda learner, cards, question, states: (
+        services.bulk_change(user=learner, state_ids=[states[question.pk].pk], kind="reset", now=timezone.now())
+        and services.enqueue_question(user=learner, question=question, now=timezone.now())
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_the_page_comes_from_the_cache_until_the_learner_s_cards_change(signed_in, learner, queue_of, cards, question, write):
+    before, read = _reads_states(signed_in)
+    assert read
+    again, read = _reads_states(signed_in)
+    assert _same(again) == _same(before) and not read  # served from the cache: no list query
+    WRITES[write](learner, cards, question, queue_of)
+    after, read = _reads_states(signed_in)
+    assert read, f"{write}: the page was served from the cache after a change"
+    assert _same(after) != _same(before) or write in {"undo", "missed question"}  # these two change nothing a row shows here
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _same(page: str) -> str:
+    """``page`` without what every response has of its own: the CSRF token and the CSP nonce."""
+    return re.sub(r'nonce="[^"]+"', "", page.replace(_token(page), ""))
+
+
+def test_a_change_shows_at_once_on_the_page_the_learner_loaded_before(signed_in, learner, queue_of, cards):
+    page, _ = _reads_states(signed_in)
+    assert "Suspended" not in _marks(page, "What is a container image?")
+    signed_in.post(f"/study/items/card/{cards[0].pk}/suspend/", {"next": "/study/cards/"})
+    page, _ = _reads_states(signed_in)
+    assert "Suspended" in _marks(page, "What is a container image?")
+
+
+def test_two_learners_never_share_a_cached_page(client, learner, queue_of, demo_course):
+    client.force_login(learner)
+    mine, _ = _reads_states(client)
+    assert "5 items" in mine
+    client.force_login(UserFactory())
+    theirs, read = _reads_states(client)
+    assert read and "0 items" in theirs and learner.username not in theirs
+
+
+def test_the_content_or_the_bank_changing_rebuilds_the_page(signed_in, learner, queue_of, cards, question):
+    _reads_states(signed_in)
+    Card.objects.filter(pk=cards[0].pk).update(retired_at=timezone.now())
+    versions.bump("content")  # as a load that retires a card does
+    page, read = _reads_states(signed_in)
+    assert read and "4 items" in page
+    question.status = "retired"
+    question.save(update_fields=["status"])
+    versions.bump(QUESTIONS_VERSION)  # as every write through questions.services does
+    page, read = _reads_states(signed_in)
+    assert read and "3 items" in page
+
+
+def test_the_buried_filter_is_never_served_from_the_cache(signed_in, queue_of):
+    _reads_states(signed_in, "/study/cards/?buried=1")
+    _, read = _reads_states(signed_in, "/study/cards/?buried=1")
+    assert read  # an item leaves it when the next study day starts, with no write to say so
+
+
+def test_a_page_with_a_buried_mark_is_kept_only_until_the_mark_goes(signed_in, learner, queue_of, cards, monkeypatch):
+    until = timezone.now() + timedelta(seconds=90)
+    ReviewState.objects.filter(user=learner, card=cards[0]).update(buried_until=until)
+    stored = []
+    real_set = pagecache.cache.set
+
+    def spy(key, value, timeout=None):
+        stored.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(pagecache.cache, "set", spy)
+    page, _ = _reads_states(signed_in)
+    assert "Buried" in _marks(page, "What is a container image?")
+    assert stored and 0 < stored[-1] <= 90
+
+
+def test_a_cached_page_carries_this_request_s_own_csrf_token(learner, queue_of, cards):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(learner)
+    browser.get("/study/cards/")
+    cached, read = _reads_states(browser)
+    assert not read
+    state = queue_of[cards[1].pk]
+    response = browser.post("/study/cards/bulk/", {"action": "unsuspend", "ids": [state.pk], "csrfmiddlewaretoken": _token(cached)})
+    assert response.status_code == 302  # the token in the cached page is accepted
+    assert not ReviewState.objects.get(pk=state.pk).suspended
