@@ -175,14 +175,32 @@ class Rates:
         return (self.bare_first + self.bare_last) / 2
 
 
+def _numbered(path: str) -> Path:
+    """A wrk script requesting ``path`` with ``{n}`` replaced by 1, 2, 3...: a new URL each time,
+    so a page cache misses on every request (the page built, as on a first visit)."""
+    import tempfile
+
+    script = Path(tempfile.mkdtemp()) / "numbered.lua"
+    before, after = path.split("{n}", 1)
+    script.write_text(f'local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(nil, "{before}" .. i .. "{after}")\nend\n')
+    return script
+
+
 def signed_in_rates(pages: dict[str, tuple[str, bool]], cookie: str, *, seconds: int, connections: int) -> Rates:
     """Serve the bare app and studyapp side by side and load ``pages`` (name -> (path, as htmx))
-    signed in with ``cookie`` (a ``Cookie:`` header), between two runs of the bare app."""
+    signed in with ``cookie`` (a ``Cookie:`` header), between two runs of the bare app. A ``{n}``
+    in a path is a number counted up per request (a new URL each time: the cache misses)."""
     with serve(app="bench.bare:application", ready="/") as bare_base, serve() as base:
         bare_first = wrk(bare_base + "/", seconds, connections)
         healthz = wrk(base + "/healthz/", seconds, connections, headers=[cookie])
         rates = {
-            name: wrk(base + path, seconds, connections, headers=[cookie, *(["HX-Request: true"] if htmx else [])])
+            name: wrk(
+                base + path.replace("{n}", "0"),
+                seconds,
+                connections,
+                headers=[cookie, *(["HX-Request: true"] if htmx else [])],
+                script=_numbered(path) if "{n}" in path else None,
+            )
             for name, (path, htmx) in pages.items()
         }
         bare_last = wrk(bare_base + "/", seconds, connections)

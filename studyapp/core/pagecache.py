@@ -3,8 +3,9 @@
 :func:`public_page` wraps a public view. A visitor's (not signed in, no message waiting) GET or HEAD
 is answered from the cache (Django's ``default`` cache: local memory, Redis when ``REDIS_URL`` is
 set), keyed by the content's version (:mod:`studyapp.core.versions`), this release's code, the URL
-and the htmx headers that pick a fragment. Signed-in learners never get a cached page: their pages
-show their name, their progress and a CSRF token of their own.
+and the htmx headers that pick a fragment. Signed-in learners never get a visitor's page: theirs show
+their name and their progress. :func:`learner_page` keeps one learner's own page (the card browser)
+under their own version, which their area's services drop on every write, and under who they are.
 
 A page holds two values that must never be shared between responses: the CSP nonce (``<script
 nonce>``) and the CSRF token (``hx-headers``, forms). While a page is rendered for the cache, the

@@ -179,8 +179,12 @@ def test_the_card_browser_filters_and_changes_several_cards(live_server, course,
     screenshot(page, "13-card-browser")
     assert axe_violations(page) == []
 
+    page.goto(live_server.url + "/study/cards/?suspended=on", wait_until="load")  # kept in the learner's page cache
+    expect(page.locator(".result-count")).to_have_text("1 item")
     page.goto(live_server.url + "/study/review/", wait_until="load")
     page.keyboard.press("u")  # takes back the bulk unsuspend, both cards at once
     expect(page.locator("#messages")).to_contain_text("Undone: suspended again.")
     assert ReviewState.objects.filter(user=user, suspended=True).count() == 3
+    page.goto(live_server.url + "/study/cards/?suspended=on", wait_until="load")
+    expect(page.locator(".result-count")).to_have_text("3 items")  # the undo reached the page kept before
     assert page.console_errors == []
