@@ -31,6 +31,7 @@ def map_html(items: Iterable[MapItem], current: int) -> SafeString:
     return mark_safe("".join(_item(item, current, oob=False) for item in items))  # integers and fixed words only
 
 
-def changed_item_html(item: MapItem, current: int) -> SafeString:
-    """One number, to replace its place in the map out of band (``hx-swap-oob``)."""
-    return mark_safe(_item(item, current, oob=True))  # integers and fixed words only
+def changed_item_html(item: MapItem) -> SafeString:
+    """The number of the question just saved (so the current one), to replace its place in the map
+    out of band (``hx-swap-oob``)."""
+    return mark_safe(_item(item, item[0], oob=True))  # integers and fixed words only

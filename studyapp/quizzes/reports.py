@@ -213,7 +213,7 @@ def mock_saved(attempt: Attempt, slot: AttemptQuestion) -> dict[str, object]:
     return {
         "attempt": attempt,
         "slot": slot,
-        "map_item_html": mock_html.changed_item_html((slot.position, slot.answered_at, slot.flagged), slot.position),
+        "map_item_html": mock_html.changed_item_html((slot.position, slot.answered_at, slot.flagged)),
         "saved": True,
         "oob": True,
         "total": counts["total"],

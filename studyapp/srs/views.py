@@ -176,11 +176,11 @@ def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: B
 
 def _cards_vary(request: AuthenticatedHttpRequest) -> str | None:
     """What the card browser's page depends on besides the learner's review states (see
-    :func:`cards`): their setting for beyond-exam cards. None for the "Buried" filter, which a
-    clock changes (an item leaves it when the next study day starts)."""
-    if "buried" in request.GET:
-        return None
-    return f"beyond-exam:{browser.beyond_exam_included(request.user)}"
+    :func:`cards`): their setting for beyond-exam cards. None (not kept) for the "Buried" filter,
+    which a clock changes (an item leaves it when the next study day starts), and when the setting
+    did not come loaded with the learner (the page would then read it from the database)."""
+    included = browser.beyond_exam_included(request.user)
+    return None if "buried" in request.GET or included is None else f"beyond-exam:{included}"
 
 
 @require_safe
