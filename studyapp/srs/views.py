@@ -166,7 +166,7 @@ def _render_cards(request: AuthenticatedHttpRequest, data: QueryDict, *, bulk: B
     now, changes_at = timezone.now(), None  # changes_at: when the page's first "Buried" mark goes
     if form.is_valid():
         page, rows = browser.page(browser.matching(request.user, form.filters(), now=now), data.get("page"), now=now)
-        context |= {"page": page, "rows_html": rows_html(rows), "query": form.query_string(), "kept": form.pairs()}
+        context |= {"page": page, "rows_html": rows_html(rows), "filter_query": form.query_string(), "kept": form.pairs()}
         changes_at = min((row.buried_until for row in rows if row.buried_until), default=None)
     response = render(request, template_for(request, "srs/cards.html", "cards"), context)
     if changes_at is not None:

@@ -342,3 +342,9 @@ def test_a_cached_page_carries_this_request_s_own_csrf_token(learner, queue_of, 
     response = browser.post("/study/cards/bulk/", {"action": "unsuspend", "ids": [state.pk], "csrfmiddlewaretoken": _token(cached)})
     assert response.status_code == 302  # the token in the cached page is accepted
     assert not ReviewState.objects.get(pk=state.pk).suspended
+
+
+def test_the_header_s_search_box_stays_empty_on_a_filtered_page(signed_in, queue_of):
+    page = signed_in.get("/study/cards/", {"suspended": "on"}).content.decode()
+    box = re.search(r'<input id="site-search"[^>]*>', page).group(0)
+    assert 'value=""' in box  # the filters are the card browser's own, not a course search
