@@ -43,7 +43,7 @@ PAGES = {
     "card browser, whole page": ("/study/cards/", False),
     "filtered list (htmx), page 40": ("/study/cards/?state=review&page=40", True),
     "search (htmx)": ("/study/cards/?q=front+42", True),
-    # The learner's page cache (core.pagecache.learner_page) answers the three above after their
+    # The learner's page cache (core.pagecache.signed_in_page) answers the three above after their
     # first request; these are built every time (a new URL per request, as a first visit is).
     "whole page, not cached": ("/study/cards/?visit={n}", False),
     "search (htmx), not cached": ("/study/cards/?q=front+{n}", True),

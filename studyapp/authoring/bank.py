@@ -28,7 +28,7 @@ from django.db.models.lookups import Contains
 
 from studyapp.accounts.models import User
 from studyapp.content.parsing.types import BEYOND_EXAM
-from studyapp.core import pagecache
+from studyapp.core import pagecache, versions
 from studyapp.questions import services
 from studyapp.questions.models import CATEGORY_ROOT, Question, Status
 from studyapp.quizzes.models import Quiz, Selection
@@ -40,6 +40,11 @@ MAX_BULK = 500
 MAX_SKIPPED_NAMED = 10  # a message names this many skipped questions, then counts the rest
 STEM_CHARS = 160
 _SEGMENT = re.compile(r"[^\x00-\x1f\x7f/]{1,100}")
+
+
+CATEGORIES_VERSION = "bank-categories"
+"""The categories and their grants (``core.versions``): new whenever one is created or given; the
+bank's page is kept in the cache under it (with the questions' versions)."""
 
 
 class BankError(ValueError):
@@ -560,7 +565,9 @@ def create_category(*, user: User, parent: str, name: str, now: datetime) -> Cat
         raise BankError("Create categories only under one of yours.")
     if Category.objects.filter(path=path).exists():
         raise BankError(f"The category {path} exists already.")
-    return Category.objects.create(path=path, owner=user, created_at=now)
+    made = Category.objects.create(path=path, owner=user, created_at=now)
+    versions.bump(CATEGORIES_VERSION)
+    return made
 
 
 @transaction.atomic
@@ -575,5 +582,7 @@ def grant_category(*, by: User, path: str, username: str, now: datetime) -> Cate
         raise BankError(f"No author is called “{username.strip()}”.")
     if to.pk == category.owner_id:
         raise BankError(f"{to.username} owns {path} already.")
-    grant, _ = CategoryGrant.objects.get_or_create(category=category, user=to, defaults={"granted_by": by, "granted_at": now})
+    grant, made = CategoryGrant.objects.get_or_create(category=category, user=to, defaults={"granted_by": by, "granted_at": now})
+    if made:
+        versions.bump(CATEGORIES_VERSION)
     return grant

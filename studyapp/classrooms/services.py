@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from studyapp.accounts.models import User
 from studyapp.content.models import Course, Note
+from studyapp.questions import services as question_services
 from studyapp.quizzes import services as quiz_services
 from studyapp.quizzes.grading import GradeMethod
 from studyapp.quizzes.models import Attempt, Feedback, Quiz, Selection, Shown
@@ -301,6 +302,7 @@ def create_assignment(
     if quiz is not None:
         assignment.kind = AssignmentKind.QUIZ
         assignment.quiz = _assigned_quiz(quiz, title=title, by=by, closes_at=schedule.due_at)
+        question_services.record_new_use()  # the bank's "where used"
     elif goal is not None:
         assignment.kind = AssignmentKind.FLASHCARDS
         if goal.kind == GoalKind.REVIEWS and not (goal.reviews and goal.reviews > 0):

@@ -4,8 +4,9 @@
 is answered from the cache (Django's ``default`` cache: local memory, Redis when ``REDIS_URL`` is
 set), keyed by the content's version (:mod:`studyapp.core.versions`), this release's code, the URL
 and the htmx headers that pick a fragment. Signed-in learners never get a visitor's page: theirs show
-their name and their progress. :func:`learner_page` keeps one learner's own page (the card browser)
-under their own version, which their area's services drop on every write, and under who they are.
+their name and their progress. :func:`signed_in_page` keeps one user's own page under who they are:
+a learner's card browser under their own version too, which their area's services drop on every
+write; an author's question bank under the bank's versions.
 
 A page holds two values that must never be shared between responses: the CSP nonce (``<script
 nonce>``) and the CSRF token (``hx-headers``, forms). While a page is rendered for the cache, the
@@ -117,7 +118,7 @@ def _personalise(request: HttpRequest, content: bytes) -> bytes:
 
 
 def keep_for(response: HttpResponse, seconds: float) -> HttpResponse:
-    """Tell :func:`public_page` or :func:`learner_page` that ``response`` stays true for ``seconds``
+    """Tell :func:`public_page` or :func:`signed_in_page` that ``response`` stays true for ``seconds``
     only (a mark that a clock takes away); 0 or less: do not store it at all."""
     response._pagecache_seconds = seconds  # type: ignore[attr-defined]  # read by _serve
     return response
@@ -163,17 +164,19 @@ def public_page(view: View) -> View:
     return wrapper
 
 
-def learner_page(area: str, *, also: Sequence[str] = (), vary: Callable[[Any], object | None]) -> Callable[[View], View]:
-    """Serve a signed-in learner's page from the cache until their own data in ``area`` changes
-    (:func:`studyapp.core.versions.bump_learner`, which that area's services call on every write),
-    or the content, or the versions named in ``also`` (the question bank's), or this release.
+def signed_in_page(area: str | None, *, also: Sequence[str] = (), vary: Callable[[Any], object | None]) -> Callable[[View], View]:
+    """Serve a signed-in user's page from the cache until their own data in ``area`` changes
+    (:func:`studyapp.core.versions.bump_learner`, which that area's services call on every write;
+    None for a page that shows nothing of theirs but who they are), or the content, or the versions
+    named in ``also`` (the question bank's), or this release.
 
-    The key also holds what the page's header shows of the learner (name, role, time zone), the URL
+    The key also holds what the page's header shows of the user (name, role, time zone), the URL
     with the htmx headers, and ``vary(request)``: whatever else the page depends on (a setting of
-    theirs). ``vary`` returning None, a visitor, a POST or a message waiting: the view renders as
-    usual and nothing is stored. A page that a clock changes says how long it stays true with
-    :func:`keep_for`. Nothing is shared between learners: the learner's id is in the key. Put it
-    innermost, under the ``require_*``, ``cache_control`` and ``vary_on_headers`` decorators."""
+    theirs). ``vary`` is the page's door too: it runs on every request before the cache is read, and
+    may raise ``PermissionDenied``. ``vary`` returning None, a visitor, a POST or a message waiting:
+    the view renders as usual and nothing is stored. A page that a clock changes says how long it
+    stays true with :func:`keep_for`. Nothing is shared between users: the user's id is in the key.
+    Put it innermost, under the ``require_*``, ``cache_control`` and ``vary_on_headers`` decorators."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -186,9 +189,9 @@ def learner_page(area: str, *, also: Sequence[str] = (), vary: Callable[[Any], o
                 return view(request, *args, **kwargs)
             who = f"{user.pk}|{user.get_username()}|{getattr(user, 'role', '')}|{user.is_superuser}|{getattr(user, 'time_zone', '')}"
             shared = "|".join(versions.current_all([VERSION, *also]))  # one query at most, once a second
-            mine = versions.of_learner(user.pk, area)
+            mine = versions.of_learner(user.pk, area) if area else ""
             where = f"{_where(request)}|{who}|{mine}|{shared}|{varies}"
-            return _serve(request, f"{_prefix()}:learner:{area}:{hashlib.sha256(where.encode()).hexdigest()}", view, args, kwargs)
+            return _serve(request, f"{_prefix()}:user:{area}:{hashlib.sha256(where.encode()).hexdigest()}", view, args, kwargs)
 
         return wrapper
 

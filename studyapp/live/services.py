@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
 from studyapp.classrooms.models import Assignment, Membership
+from studyapp.questions import services as question_services
 from studyapp.questions.content import Kind, Policy, grade_choices
 from studyapp.questions.models import Question
 from studyapp.quizzes import services as quiz_services
@@ -98,6 +99,7 @@ def create_game(
             GameQuestion(game=game, position=position, question_id=qid, version_id=question.current_version_id, option_order=order)
         )
     GameQuestion.objects.bulk_create(slots)
+    question_services.record_new_use()  # the bank's "where used"
     return game
 
 

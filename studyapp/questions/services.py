@@ -5,7 +5,8 @@ Callers: :mod:`studyapp.content.sync` (questions written in the notes) and autho
 
 Every write that changes a question bumps :data:`VERSION` (a ``core.Stamp``, :mod:`studyapp.core.versions`)
 in the same transaction: what is cached from the whole bank (the authors' category tree and tags,
-:func:`studyapp.authoring.bank.summary`) is keyed by it, so it is never shown stale.
+:func:`studyapp.authoring.bank.summary`, the bank's page) is keyed by it, so it is never shown stale.
+The makers of assignments' quizzes and live games call :func:`record_new_use` likewise.
 """
 
 from collections.abc import Iterable, Sequence
@@ -25,8 +26,19 @@ VERSION = "questions"
 """The bank's version (``core.versions``): new whenever a question is created or changed."""
 
 
+USES_VERSION = "question-uses"
+"""Where questions are used besides practice (``core.versions``): new whenever an assignment's quiz
+or a live game is made (the bank's "where used" column and filter)."""
+
+
 def _changed() -> None:
     versions.bump(VERSION)
+
+
+def record_new_use() -> None:
+    """An assignment's quiz or a live game now draws questions: call inside the transaction that
+    makes it, so the pages showing where questions are used are built afresh."""
+    versions.bump(USES_VERSION)
 
 
 class NotPublishable(ValueError):

@@ -40,7 +40,7 @@ AREA = "srs"  # the learner's versions (core.versions.of_learner) that pages bui
 
 def _changed(user: User) -> None:
     """Every write to a learner's review states calls this, inside its transaction: the pages kept
-    for them (the card browser, core.pagecache.learner_page) are built afresh after the commit."""
+    for them (the card browser, core.pagecache.signed_in_page) are built afresh after the commit."""
     versions.bump_learner(user.pk, AREA)
 
 

@@ -16,7 +16,7 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Course, Topic
 from studyapp.core.forms import slug_or_404
 from studyapp.core.htmx import is_fragment_request, template_for
-from studyapp.core.pagecache import keep_for, learner_page, remember
+from studyapp.core.pagecache import keep_for, remember, signed_in_page
 from studyapp.core.redirects import safe_next
 from studyapp.questions.services import VERSION as QUESTIONS_VERSION
 
@@ -186,11 +186,11 @@ def _cards_vary(request: AuthenticatedHttpRequest) -> str | None:
 @require_safe
 @cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
-@learner_page(services.AREA, also=[QUESTIONS_VERSION], vary=_cards_vary)
+@signed_in_page(services.AREA, also=[QUESTIONS_VERSION], vary=_cards_vary)
 def cards(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The card browser: the learner's items in the queue, searched and filtered (htmx: the list).
     Kept in the cache for this learner until their review states, the course or the question bank
-    change (core.pagecache.learner_page): paging back and forth or changing a filter back costs
+    change (core.pagecache.signed_in_page): paging back and forth or changing a filter back costs
     no query for the list."""
     return _render_cards(request, request.GET)
 

@@ -2,11 +2,17 @@
 is used, bulk actions that change only what the author may edit (and say what they skipped), and the
 category forms."""
 
+import random
+import re
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from studyapp.accounts.models import Role, User
@@ -17,12 +23,14 @@ from studyapp.authoring.models import Category, CategoryGrant
 from studyapp.classrooms import services as classrooms
 from studyapp.classrooms.access import access_classroom
 from studyapp.content.models import Course, QuestionPlacement
+from studyapp.live import services as live
 from studyapp.live.models import Game, GameQuestion
 from studyapp.questions import services
 from studyapp.questions.content import Choice, Kind, QuestionContent
 from studyapp.questions.models import Question, Status
 from studyapp.quizzes.models import Quiz
 from tests.authoring.conftest import MINE, THEIRS
+from tests.authoring.test_editor_views import create, single
 from tests.conftest import NOW
 from tests.factories import UserFactory
 
@@ -444,9 +452,9 @@ def test_the_bank_page_is_at_most_six_queries_whatever_its_size(author, other_au
     made = [make(f"Question {n}", category=f"{MINE}/C{n % 7}", by=author, tags=[f"t{n % 5}"], domain="domain-3") for n in range(300)]
     Question.objects.filter(pk__in=[q.pk for q in made[::3]]).update(category=THEIRS)
     client = signed_in(author)
-    client.get(URL)  # the topics, remembered until the content changes
+    client.get(URL, {"page": "1"})  # the topics, remembered until the content changes
     with django_assert_max_num_queries(6):
-        response = client.get(URL)
+        response = client.get(URL)  # another URL: built, not from the page cache
     assertContains(response, "page 1 of 7")
     with django_assert_max_num_queries(6):
         client.get(URL, {"category": MINE, "tag": "t1", "q": "Question", "page": "2"}, headers=HX)
@@ -500,3 +508,116 @@ def test_a_course_needs_only_its_slug(author, demo_course):
 def test_the_site_navigation_links_the_bank_for_authors_only(author, db):
     assertContains(signed_in(author).get("/accounts/profile/"), f'href="{URL}">Question bank</a>')
     assertNotContains(signed_in(UserFactory()).get("/accounts/profile/"), "Question bank")
+
+
+# --- the author's cached page (core.pagecache.signed_in_page) ----------------------------------------
+
+
+def _built(client: Client, query: dict | None = None, **kwargs) -> tuple[str, bool]:
+    """The bank for ``query``, and whether building it read the questions (False: from the cache)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, query or {}, **kwargs)
+    assert response.status_code == 200
+    return shown(response), any("content_question" in q["sql"] for q in queries)
+
+
+def _new_assignment(author: User, instructor: User, demo_course: Course, question: Question) -> None:
+    classroom = classrooms.create_classroom(by=instructor, name="Evening group", course=demo_course, now=NOW)
+    classrooms.create_assignment(
+        access_classroom(instructor, classroom.pk, as_instructor=True),
+        title="Week 1 list",
+        schedule=classrooms.Schedule(opens_at=NOW, due_at=NOW + timedelta(days=7)),
+        quiz=classrooms.QuizSetup(source=classrooms.QuizSource.QUESTIONS, question_ids=(question.pk,)),
+        now=NOW,
+    )
+
+
+def _new_game(author: User, instructor: User, demo_course: Course, question: Question) -> None:
+    quiz = Quiz.objects.create(title="Friday quiz", selection="fixed", question_ids=[question.pk], question_count=1)
+    live.create_game(host=instructor, quiz=quiz, now=NOW, rng=random.Random(1))
+
+
+type BankWrite = Callable[[User, User, Course, Question], object]
+
+BANK_WRITES: dict[str, tuple[BankWrite, str]] = {  # each changes what the page shows, through the service a user's action calls
+    "new question": (lambda author, *_: make("A brand new question", by=author), "A brand new question"),
+    "bulk tag": (lambda author, i, c, q: bank.tag_questions(user=author, ids=[q.pk], tag="fresh-tag"), "?tag=fresh-tag"),
+    "new category": (
+        lambda author, *_: bank.create_category(user=author, parent=MINE, name="Step corner", now=NOW),
+        "Step corner",
+    ),
+    "category given": (
+        lambda author, *_: bank.grant_category(
+            by=UserFactory(username="ed", role=Role.AUTHOR, is_superuser=True), path=THEIRS, username="author", now=NOW
+        ),
+        f'<option value="{THEIRS}">',
+    ),
+    "assignment": (_new_assignment, "Week 1 list"),
+    "live game": (_new_game, "Live: Friday quiz"),
+}
+
+
+@pytest.mark.parametrize("write", list(BANK_WRITES))
+def test_the_page_comes_from_the_cache_until_what_it_shows_changes(author, other_author, instructor, demo_course, write):
+    question = make("Which service runs containers?", by=author, status=Status.PUBLISHED)
+    client = signed_in(author)
+    before, read = _built(client)
+    assert read
+    again, read = _built(client)
+    assert not read and _same(again) == _same(before)  # kept: no question was read
+    change, shows = BANK_WRITES[write]
+    assert shows not in before
+    change(author, instructor, demo_course, question)
+    after, read = _built(client)
+    assert read and shows in after, f"{write}: the page came from the cache after the change"
+
+
+def test_a_question_written_or_published_in_the_editor_shows_at_once(author):
+    client = signed_in(author)
+    _built(client)
+    question = create(client, single(name="The old name"))
+    after, read = _built(client)
+    assert read and "The old name" in after and "status-published" not in after
+    client.post(reverse("authoring:question_edit", args=[question.pk]), single(name="The new name"))
+    client.post(reverse("authoring:question_publish", args=[question.pk]))
+    after, read = _built(client)
+    assert read and "The new name" in after and "The old name" not in after and "status-published" in after
+
+
+def test_a_learner_is_refused_even_when_an_author_s_page_is_kept(author):
+    make("Mine", by=author)
+    signed_in(author).get(URL)
+    assert signed_in(UserFactory()).get(URL).status_code == 403
+    author.role = Role.LEARNER
+    author.save(update_fields=["role"])
+    assert signed_in(author).get(URL).status_code == 403  # the same author, no longer one
+
+
+def test_two_authors_never_share_a_kept_page(author, other_author):
+    make("Mine", by=author)
+    client = signed_in(author)
+    mine, _ = _built(client)
+    client.force_login(other_author)
+    theirs, read = _built(client)
+    assert read and 'name="ids"' not in theirs and 'name="ids"' in mine  # only the first may tick "Mine"
+
+
+def test_a_kept_page_carries_this_request_s_own_csrf_token(author):
+    question = make("Mine", by=author)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(author)
+    browser.get(URL)
+    kept = shown(browser.get(URL))
+    token = _token(kept)
+    response = browser.post(f"{URL}bulk/", {"action": "tag", "new_tag": "kept", "ids": [question.pk], "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Question.objects.get(pk=question.pk).tags == ["kept"]
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _same(page: str) -> str:
+    """``page`` without what every response has of its own: the CSRF token and the CSP nonce."""
+    return re.sub(r'nonce="[^"]+"', "", page.replace(_token(page), ""))

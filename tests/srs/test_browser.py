@@ -221,7 +221,7 @@ def test_the_browser_takes_at_most_five_queries_with_5000_items(signed_in, learn
     assertContains(response, "5000 items, page 40 of 100")
 
 
-# --- the learner's cached pages (core.pagecache.learner_page) -----------------------------------
+# --- the learner's cached pages (core.pagecache.signed_in_page) -----------------------------------
 
 
 def _reads_states(client, url="/study/cards/", **kwargs) -> tuple[str, bool]:

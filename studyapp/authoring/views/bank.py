@@ -19,7 +19,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.content.models import Topic
 from studyapp.core.htmx import is_fragment_request, template_for
-from studyapp.core.pagecache import remember
+from studyapp.core.pagecache import remember, signed_in_page
+from studyapp.questions import services as question_services
 from studyapp.questions.models import CATEGORY_ROOT
 
 from .. import bank
@@ -31,11 +32,20 @@ PAGE = "authoring/bank.html"
 MAX_TAGS = 40  # the most used, in the side column
 
 
+def _author_only(request: AuthenticatedHttpRequest) -> str:
+    """The bank page's door, before its cache is read; the page depends on nothing of the author's
+    beyond who they are (in every kept page's key)."""
+    access_bank(request.user)
+    return ""
+
+
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target")
+@signed_in_page(None, also=[question_services.VERSION, question_services.USES_VERSION, bank.CATEGORIES_VERSION], vary=_author_only)
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The bank: the list for the query's filters (htmx: ``#bank``, or ``#bank-page`` from the tree)."""
-    access_bank(request.user)
+    """The bank: the list for the query's filters (htmx: ``#bank``, or ``#bank-page`` from the tree).
+    Kept in the cache for this author (core.pagecache.signed_in_page) until a question, a category
+    or grant, the content, or where questions are used (an assignment's quiz, a live game) changes."""
     return _render_bank(request, request.GET)
 
 
