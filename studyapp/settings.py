@@ -166,7 +166,10 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Room for a class: its sessions, each learner's version, the cards and questions the study
+        # screens show (content.cached), the kept pages. At Django's default of 300 a class of 50
+        # pushed out each other's sessions and the cards they were about to see.
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     )
 }
 

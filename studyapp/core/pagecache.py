@@ -57,11 +57,15 @@ def _release() -> str:
 _release_digest = ""
 
 
-def _prefix(version: str = VERSION) -> str:
+def _release_id() -> str:
     global _release_digest
     if not _release_digest:
         _release_digest = _release()
-    return f"studyapp:{_release_digest}:{versions.current(version)}"
+    return _release_digest
+
+
+def _prefix(version: str = VERSION) -> str:
+    return f"studyapp:{_release_id()}:{versions.current(version)}"
 
 
 def key(*parts: object) -> str:
@@ -70,10 +74,11 @@ def key(*parts: object) -> str:
     return ":".join((_prefix(), *(str(p) for p in parts)))
 
 
-def remember[T](key: str, build: Callable[[], T], *, version: str = VERSION) -> T:
+def remember[T](key: str, build: Callable[[], T], *, version: str | None = VERSION) -> T:
     """``build()``, kept in the cache under ``key`` until the content's version changes (or the
-    ``version`` named, e.g. the question bank's: :data:`studyapp.questions.services.VERSION`)."""
-    full = f"{_prefix(version)}:{version}:{key}"
+    ``version`` named, e.g. the question bank's: :data:`studyapp.questions.services.VERSION`;
+    None for a value that never changes once written, kept until this release changes)."""
+    full = f"{_prefix(version)}:{version}:{key}" if version else f"studyapp:{_release_id()}:fixed:{key}"
     value: T | None = cache.get(full)
     if value is None:
         value = build()

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from studyapp.accounts.models import User
+from studyapp.content import cached
 
 from .models import Attempt, AttemptQuestion
 
@@ -53,8 +54,17 @@ def access_slot(user: User, attempt_id: int, position: int, *, as_instructor: bo
 def slot_of(attempt: Attempt, position: int) -> AttemptQuestion:
     """Question ``position`` of an attempt already let through the door, else ``Http404``."""
     try:  # one row by a unique key: get(), with no ORDER BY to compile
-        slot = attempt.slots.select_related("version", "question__placement__note__course").get(position=position)
+        slot = attempt.slots.get(position=position)
     except AttemptQuestion.DoesNotExist:
         raise Http404("No such question in this attempt.") from None
     slot.attempt = attempt
+    slot.version = cached.version(slot.version_id)  # the wording it asks, from the cache: never changed once written
+    return slot
+
+
+def with_question(slot: AttemptQuestion) -> AttemptQuestion:
+    """``slot`` with its question and the note that question comes from (a practice screen links to
+    it), from the cache (:mod:`studyapp.content.cached`) rather than joined into the slot's query."""
+    slot.version = cached.version(slot.version_id)
+    slot.question = cached.question(slot.question_id)
     return slot

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from studyapp.accounts.models import User
+from studyapp.content import cached
 from studyapp.content.models import excluding_tag
 from studyapp.content.parsing import types
 from studyapp.questions.content import InvalidResponse, Policy, grade
@@ -19,6 +20,7 @@ from studyapp.questions.models import Question
 from studyapp.srs.services import enqueue_question
 
 from . import blueprint as blueprint_module
+from .access import with_question
 from .blueprint import shuffle_options
 from .models import EXAM_MODES, Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
 from .signals import attempt_submitted
@@ -180,10 +182,10 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     """
     slot = (
         AttemptQuestion.objects.select_for_update(of=("self",))
-        # With what the feedback screen shows (the note the question comes from): no query after.
-        .select_related("attempt", "version", "question__placement__note__course")
+        .select_related("attempt")
         .get(attempt_id=attempt_id, attempt__user=user, attempt__mode=Mode.PRACTICE, position=position)
     )
+    with_question(slot)  # what the feedback screen shows (the note the question comes from), cached
     if slot.answered_at is not None:
         return slot
     order = slot.option_order
@@ -484,7 +486,8 @@ def save_answer(
 
 
 def _save(attempt: Attempt, position: int, shown: list[int], now: datetime, *, toggle_flag: bool = False) -> AttemptQuestion:
-    slot = attempt.slots.select_related("version").get(position=position)
+    slot = attempt.slots.get(position=position)
+    slot.version = cached.version(slot.version_id)
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
     if len(shown) > 1 and not slot.version.content.multiple:

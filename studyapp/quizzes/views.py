@@ -17,7 +17,7 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import reports, services
-from .access import access_attempt, access_slot, slot_of
+from .access import access_attempt, access_slot, slot_of, with_question
 from .forms import PracticeForm
 from .models import EXAM_MODES, Attempt, AttemptQuestion
 
@@ -58,7 +58,7 @@ def _slot(request: AuthenticatedHttpRequest, attempt_id: int, position: int, *, 
     slot = access_slot(request.user, attempt_id, position, as_instructor=read)
     if slot.attempt.user_id != request.user.pk and slot.attempt.finished_at is None:
         raise Http404("No such attempt.")  # an attempt under way is its learner's alone
-    return slot, slot.attempt.slots.count()
+    return with_question(slot), slot.attempt.slots.count()
 
 
 def _render_question(request: AuthenticatedHttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from studyapp.accounts.models import User
+from studyapp.content import cached
 from studyapp.content.models import Card, Note, QuestionPlacement, beyond_exam_sql, excluding_tag
 from studyapp.content.parsing.types import BEYOND_EXAM
 from studyapp.questions.models import Question
@@ -218,12 +219,12 @@ def new_left_today(user: User, now: datetime) -> int:
 
 
 def _item(state: ReviewState) -> StudyItem:
-    """The item behind a state, loaded by primary key with what the screen shows of it."""
+    """The item behind a state, with what the screen shows of it."""
     if state.card_id:
-        state.card = Card.objects.select_related("note__course").get(pk=state.card_id)
+        state.card = cached.card(state.card_id)
         return StudyItem(kind="card", card=state.card, question=None, state=state, memory=state.memory)
     assert state.question_id is not None, "a state is for a card or a question"
-    state.question = Question.objects.select_related("current_version", "placement__note__course").get(pk=state.question_id)
+    state.question = cached.question(state.question_id)
     return StudyItem(kind="question", card=None, question=state.question, state=state, memory=state.memory)
 
 
@@ -249,7 +250,7 @@ def next_item(user: User, *, now: datetime, topic_id: int | None = None, new_lef
             params,
         )
         if row:
-            card = Card.objects.select_related("note__course").get(pk=row[0])
+            card = cached.card(row[0])
             state = ReviewState.objects.for_user(user).filter(card=card).first() if row[1] else None
             return StudyItem(kind="card", card=card, question=None, state=state, memory=state.memory if state else scheduler.NEW)
     ahead = _first_state(f"{LEARNING_FIRST_SQL} AND s.due <= %(ahead)s", params, topic_id, exam_only=scope)

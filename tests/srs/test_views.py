@@ -363,3 +363,47 @@ def test_a_repeated_undo_of_an_action_changes_nothing_more(signed_in, learner):
     response = signed_in.post("/study/review/undo/", undo, follow=True)
     assertContains(response, "Already undone")
     assert ReviewState.objects.get(user=learner).flagged
+
+
+# --- the items the screen shows come from the cache until the content or the bank changes ------
+
+
+def _reload(root, *, hours: int = 1) -> None:
+    from datetime import timedelta
+
+    from studyapp.content.loader import load
+    from studyapp.content.sync import sync_content
+
+    result = load(root)
+    assert result.ok, [str(p) for p in result.problems]
+    sync_content(result, now=NOW + timedelta(hours=hours))
+
+
+def _rewrite(root, old: str, new: str) -> None:
+    note = root / "demo" / "01-containers.md"
+    text = note.read_text()
+    assert old in text
+    note.write_text(text.replace(old, new))
+
+
+def test_a_card_a_load_changed_shows_its_new_text_on_the_next_review(signed_in, demo_root):
+    assertContains(signed_in.get("/study/review/", {"show": "1"}), "A read-only template from which containers start.")
+    _rewrite(demo_root, "A read-only template from which containers start.", "A read-only template that every container starts from.")
+    _reload(demo_root)
+    back = signed_in.get("/study/review/", {"show": "1"})
+    assertContains(back, "A read-only template that every container starts from.")
+    assertNotContains(back, "A read-only template from which containers start.")
+
+
+def test_a_missed_question_a_load_changed_shows_its_new_wording_on_the_next_review(signed_in, learner, question, demo_root):
+    services.enqueue_question(user=learner, question=question, now=NOW)
+    assertContains(signed_in.get("/study/review/"), "Which service runs containers without servers to manage?")
+    _rewrite(
+        demo_root,
+        "Which service runs containers without servers to manage?",
+        "Which service runs containers with no servers to look after?",
+    )
+    _reload(demo_root)
+    front = signed_in.get("/study/review/")
+    assertContains(front, "Which service runs containers with no servers to look after?")
+    assertNotContains(front, "without servers to manage")
