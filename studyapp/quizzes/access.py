@@ -58,13 +58,18 @@ def slot_of(attempt: Attempt, position: int) -> AttemptQuestion:
     except AttemptQuestion.DoesNotExist:
         raise Http404("No such question in this attempt.") from None
     slot.attempt = attempt
-    slot.version = cached.version(slot.version_id)  # the wording it asks, from the cache: never changed once written
+    return with_version(slot)
+
+
+def with_version(slot: AttemptQuestion) -> AttemptQuestion:
+    """``slot`` with the version it asks, from the cache (:mod:`studyapp.content.cached`: a version
+    never changes once written) rather than joined into the slot's query."""
+    slot.version = cached.version(slot.version_id)
     return slot
 
 
 def with_question(slot: AttemptQuestion) -> AttemptQuestion:
-    """``slot`` with its question and the note that question comes from (a practice screen links to
-    it), from the cache (:mod:`studyapp.content.cached`) rather than joined into the slot's query."""
-    slot.version = cached.version(slot.version_id)
+    """``slot`` with its version, its question and the note that question comes from (a practice
+    screen links to it), from the cache as :func:`with_version`."""
     slot.question = cached.question(slot.question_id)
-    return slot
+    return with_version(slot)

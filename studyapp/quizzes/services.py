@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from studyapp.accounts.models import User
-from studyapp.content import cached
 from studyapp.content.models import excluding_tag
 from studyapp.content.parsing import types
 from studyapp.questions.content import InvalidResponse, Policy, grade
@@ -20,7 +19,7 @@ from studyapp.questions.models import Question
 from studyapp.srs.services import enqueue_question
 
 from . import blueprint as blueprint_module
-from .access import with_question
+from .access import with_question, with_version
 from .blueprint import shuffle_options
 from .models import EXAM_MODES, Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
 from .signals import attempt_submitted
@@ -486,8 +485,7 @@ def save_answer(
 
 
 def _save(attempt: Attempt, position: int, shown: list[int], now: datetime, *, toggle_flag: bool = False) -> AttemptQuestion:
-    slot = attempt.slots.get(position=position)
-    slot.version = cached.version(slot.version_id)
+    slot = with_version(attempt.slots.get(position=position))
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
     if len(shown) > 1 and not slot.version.content.multiple:
