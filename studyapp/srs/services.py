@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from studyapp.accounts.models import User
+from studyapp.content import cached
 from studyapp.content.models import Card
 from studyapp.core import versions
 from studyapp.questions.models import Question
@@ -47,11 +48,12 @@ def _changed(user: User) -> None:
 def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) -> ReviewState | None:
     field = "card" if kind == "card" else "question"
     states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{f"{field}_id": item_id})
-    if field == "card":
-        states = states.select_related("card")  # its key finds its cloze siblings, at no extra query
     if live:
         states = states.live()
-    return states.first()
+    try:  # one row by a unique pair: get(), with no ORDER BY to compile
+        return states.get()
+    except ReviewState.DoesNotExist:
+        return None
 
 
 def _check_item(kind: str, item_id: int) -> tuple[int, str]:
@@ -147,8 +149,9 @@ def _record_review(
         state = ReviewState(user=user, added_at=now, **{f"{kind}_id": item_id})
     elif state.revision != revision:
         return ReviewResult(recorded=False, state=state)
-    elif state.card is not None:
-        course_id, source_key = state.card.course_id, state.card.source_key
+    elif state.card_id is not None:
+        card = cached.card(state.card_id)  # its key finds its cloze siblings, at no query
+        course_id, source_key = card.course_id, card.source_key
 
     settings = scheduler_settings(user)
     before = state.memory
