@@ -57,7 +57,9 @@ def _release() -> str:
 _release_digest = ""
 
 
-def _release_id() -> str:
+def release_id() -> str:
+    """This release's digest: a prefix for cache keys that a deploy must start afresh (and that each
+    test gets of its own)."""
     global _release_digest
     if not _release_digest:
         _release_digest = _release()
@@ -65,7 +67,7 @@ def _release_id() -> str:
 
 
 def _prefix(version: str = VERSION) -> str:
-    return f"studyapp:{_release_id()}:{versions.current(version)}"
+    return f"studyapp:{release_id()}:{versions.current(version)}"
 
 
 def key(*parts: object) -> str:
@@ -78,7 +80,7 @@ def remember[T](key: str, build: Callable[[], T], *, version: str | None = VERSI
     """``build()``, kept in the cache under ``key`` until the content's version changes (or the
     ``version`` named, e.g. the question bank's: :data:`studyapp.questions.services.VERSION`;
     None for a value that never changes once written, kept until this release changes)."""
-    full = f"{_prefix(version)}:{version}:{key}" if version else f"studyapp:{_release_id()}:fixed:{key}"
+    full = f"{_prefix(version)}:{version}:{key}" if version else f"studyapp:{release_id()}:fixed:{key}"
     value: T | None = cache.get(full)
     if value is None:
         value = build()

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("role", choices=Role.values)
 
     def handle(self, *args: object, username: str, role: str, **options: object) -> None:
-        updated = User.objects.filter(username=username).update(role=role)
-        if not updated:
+        user = User.objects.filter(username=username).first()
+        if user is None:
             raise CommandError(f"no user named {username!r}")
+        user.role = role
+        user.save(update_fields=["role"])  # through save(): the signed-in copy kept in the cache is dropped
         self.stdout.write(f"{username} is now {Role(role).label.lower()}")
