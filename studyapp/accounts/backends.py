@@ -3,8 +3,8 @@ user, and keeping the two in the cache between requests until either row is writ
 
 Every signed-in request needs the user; reading them was the largest single part of a study
 request's CPU (docs/performance.md). :func:`forget_user` drops the kept copy: the ``post_save`` and
-``post_delete`` signals of ``User`` (here) and of the review settings (``srs.apps``) call it, and so
-does every write that bypasses them (``grant_role``'s ``update()``). It drops it at once and again
+``post_delete`` signals of ``User`` (here) and of the review settings (``srs.apps``) call it, so
+every write goes through ``save()`` or ``delete()`` (``grant_role`` too). It drops it at once and again
 after the commit, as ``core.versions.bump_learner`` does, so a copy read during the write is not
 kept. A change made outside Django altogether is seen within :data:`TIMEOUT`. The copy is pickled
 (the cache's own format), so each request gets its own and nothing one request sets on it (a

@@ -22,17 +22,18 @@ _NOTE_BODY = ("body_html", "toc_html", "summary", "sources")
 
 
 def card(pk: int) -> Card:
-    cards = Card.objects.select_related("note__course").defer(*(f"note__{name}" for name in _NOTE_BODY))
-    return pagecache.remember(f"cached-card:{pk}", lambda: cards.get(pk=pk))
+    def read() -> Card:
+        return Card.objects.select_related("note__course").defer(*(f"note__{name}" for name in _NOTE_BODY)).get(pk=pk)
+
+    return pagecache.remember(f"cached-card:{pk}", read)
 
 
 def question(pk: int) -> Question:
-    questions = Question.objects.select_related("current_version", "placement__note__course").defer(
-        *(f"placement__note__{name}" for name in _NOTE_BODY)
-    )
-    return pagecache.remember(
-        f"cached-question:{pk}:{versions.current(pagecache.VERSION)}", lambda: questions.get(pk=pk), version=QUESTIONS_VERSION
-    )
+    def read() -> Question:
+        questions = Question.objects.select_related("current_version", "placement__note__course")
+        return questions.defer(*(f"placement__note__{name}" for name in _NOTE_BODY)).get(pk=pk)
+
+    return pagecache.remember(f"cached-question:{pk}:{versions.current(pagecache.VERSION)}", read, version=QUESTIONS_VERSION)
 
 
 def version(pk: int) -> QuestionVersion:
