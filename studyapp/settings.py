@@ -111,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "studyapp.core.pagecache.markers",  # after csp: visitors' cached pages (core.pagecache)
             ],
-            "builtins": ["django_htmx.templatetags.django_htmx"],
+            "builtins": ["django_htmx.templatetags.django_htmx", "studyapp.core.templatetags.urls"],  # urls: {% url %}, each result kept
         },
     }
 ]
