@@ -14,6 +14,7 @@ from django.http import Http404
 
 from studyapp.accounts.models import User
 from studyapp.content import cached
+from studyapp.core import pagecache
 
 from .models import Attempt, AttemptQuestion
 
@@ -60,6 +61,12 @@ def slot_of(attempt: Attempt, position: int) -> AttemptQuestion:
         raise Http404("No such question in this attempt.") from None
     slot.attempt = attempt
     return with_version(slot)
+
+
+def size_of(attempt: Attempt) -> int:
+    """How many questions ``attempt`` has. Its questions are written with it, in one transaction, and
+    never added or taken away after: counted once, then kept (an id is never given twice)."""
+    return pagecache.remember(f"attempt-size:{attempt.pk}", attempt.slots.count, version=None)
 
 
 def with_version(slot: AttemptQuestion) -> AttemptQuestion:

@@ -17,7 +17,7 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import reports, services
-from .access import access_attempt, access_slot, slot_of, with_question
+from .access import access_attempt, access_slot, size_of, slot_of, with_question
 from .forms import PracticeForm
 from .models import EXAM_MODES, Attempt, AttemptQuestion
 
@@ -58,7 +58,7 @@ def _slot(request: AuthenticatedHttpRequest, attempt_id: int, position: int, *, 
     slot = access_slot(request.user, attempt_id, position, as_instructor=read)
     if slot.attempt.user_id != request.user.pk and slot.attempt.finished_at is None:
         raise Http404("No such attempt.")  # an attempt under way is its learner's alone
-    return with_question(slot), slot.attempt.slots.count()
+    return with_question(slot), size_of(slot.attempt)
 
 
 def _render_question(request: AuthenticatedHttpRequest, slot: AttemptQuestion, total: int, status: int = 200) -> HttpResponse:
@@ -219,7 +219,7 @@ def mock_question(request: AuthenticatedHttpRequest, attempt_id: int, position: 
     if is_fragment_request(request):
         partial = "flag-saved" if go == "flag" else "autosaved"
         return render(request, f"quizzes/mock_question.html#{partial}", reports.mock_saved(attempt, slot))
-    target = _destination(go, position, attempt.slots.count())
+    target = _destination(go, position, size_of(attempt))
     if target is None:
         return redirect("quizzes:mock_review", attempt.pk)
     return redirect("quizzes:mock_question", attempt.pk, target)

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from studyapp.accounts.models import User
 from studyapp.content import cached
 from studyapp.content.models import Card
-from studyapp.core import versions
+from studyapp.core import pagecache, versions
 from studyapp.questions.models import Question
 
 from . import scheduler
@@ -83,13 +83,16 @@ def _bury_siblings(user: User, *, card_id: int, course_id: int, source_key: str,
     default: new ones, and reviews due before then. Cards in (re)learning are left alone (their
     steps are minutes apart), as are suspended ones. Returns the card ids buried.
 
-    Queries: none for a basic card; for a cloze, its siblings, their states (locked), and the
-    writes."""
+    Queries: none for a basic card; for a cloze, its siblings (once, then from the cache), their
+    states (locked), and the writes."""
     prefix = sibling_prefix(source_key)
     if prefix is None:
         return []
-    siblings = list(
-        Card.objects.live().filter(course_id=course_id, source_key__startswith=prefix).exclude(pk=card_id).values_list("pk", flat=True)
+    siblings = pagecache.remember(  # only a load changes which cards a cloze has, and it bumps the content's version
+        f"cloze-siblings:{card_id}",
+        lambda: list(
+            Card.objects.live().filter(course_id=course_id, source_key__startswith=prefix).exclude(pk=card_id).values_list("pk", flat=True)
+        ),
     )
     if not siblings:
         return []

@@ -217,6 +217,20 @@ def test_the_setting_turns_burying_siblings_off(learner, cloze):
     assert queue.counts(learner, now=later(seconds=1), topic_id=c2.note.topic_id).new == 2  # demo-image and c2
 
 
+def test_a_cloze_a_load_gave_another_card_buries_that_one_too(learner, cloze, demo_root):
+    c1, c2 = cloze
+    rate(learner, c1, 3)  # c1's siblings read: c2
+    note = demo_root / "demo" / "01-containers.md"
+    note.write_text(note.read_text().replace("{{c2::container images}}.", "{{c2::container images}} in {{c3::repositories}}."))
+    result = load(demo_root)
+    assert result.ok, result.problems
+    sync_content(result, now=later(hours=1))
+    c3 = Card.objects.get(source_key="demo-registry/c3")
+    rate(learner, c1, 3, at=TOMORROW_4AM + timedelta(hours=1))
+    assert ReviewLog.objects.latest("pk").buried_siblings == sorted([c2.pk, c3.pk])
+    assert ReviewState.objects.get(user=learner, card=c3).buried_until is not None
+
+
 def test_undoing_the_review_unburies_the_siblings_it_buried(learner, cloze):
     c1, c2 = cloze
     rate(learner, c1, 3)
