@@ -9,16 +9,21 @@ in that app while this stays the only door.
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from studyapp.accounts.models import User
 from studyapp.content import cached
 from studyapp.core import pagecache
+from studyapp.core.prepared import Prepared
 
-from .models import Attempt, AttemptQuestion
+from .models import EXAM_MODES, Attempt, AttemptQuestion
 
 InstructorRule = Callable[[User, Attempt], bool]
+
+# The two reads every screen of an attempt makes, compiled once (core.prepared).
+ANY_ATTEMPT: Prepared[Attempt] = Prepared(lambda pk: Attempt.objects.filter(pk=pk))
+EXAM_ATTEMPT: Prepared[Attempt] = Prepared(lambda pk: Attempt.objects.filter(pk=pk, mode__in=EXAM_MODES).select_related("quiz"))
+SLOT: Prepared[AttemptQuestion] = Prepared(lambda attempt, position: AttemptQuestion.objects.filter(attempt_id=attempt, position=position))
 _instructor_rules: list[InstructorRule] = []
 
 
@@ -29,14 +34,14 @@ def register_instructor_rule(rule: InstructorRule) -> None:
         _instructor_rules.append(rule)
 
 
-def access_attempt(user: User, attempt_id: int, *, as_instructor: bool = False, queryset: QuerySet[Attempt] | None = None) -> Attempt:
+def access_attempt(user: User, attempt_id: int, *, as_instructor: bool = False, query: Prepared[Attempt] = ANY_ATTEMPT) -> Attempt:
     """The attempt ``attempt_id`` if ``user`` may read it, else ``Http404`` (the same for a missing one).
 
-    ``queryset`` narrows what counts as found (a mode, a ``select_related``); it never widens access.
+    ``query`` (one id in, at most one attempt out) narrows what counts as found (a mode, a
+    ``select_related``); it never widens access.
     """
-    attempts = Attempt.objects.all() if queryset is None else queryset
-    try:  # get(), not first(): one row by its key needs no ORDER BY (a third of compiling the query)
-        attempt: Attempt | None = attempts.get(pk=attempt_id)
+    try:
+        attempt: Attempt | None = query.get(attempt_id)
     except Attempt.DoesNotExist:
         attempt = None
     if attempt is not None and user.is_authenticated:
@@ -55,8 +60,8 @@ def access_slot(user: User, attempt_id: int, position: int, *, as_instructor: bo
 
 def slot_of(attempt: Attempt, position: int) -> AttemptQuestion:
     """Question ``position`` of an attempt already let through the door, else ``Http404``."""
-    try:  # one row by a unique key: get(), with no ORDER BY to compile
-        slot = attempt.slots.get(position=position)
+    try:
+        slot = SLOT.get(attempt.pk, position)
     except AttemptQuestion.DoesNotExist:
         raise Http404("No such question in this attempt.") from None
     slot.attempt = attempt

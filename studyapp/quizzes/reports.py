@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from studyapp.accounts.models import User
 from studyapp.content.models import Topic, excluding_tag
 from studyapp.content.parsing.types import DOMAINS
+from studyapp.core.prepared import Prepared
 from studyapp.questions.models import Question
 from studyapp.srs.charts import score_chart
 from studyapp.srs.queue import local_date, review_settings
@@ -191,9 +192,17 @@ def _clock(attempt: Attempt, now) -> dict[str, object]:
     }
 
 
+# The question map of a mock, read on each of its screens: compiled once (core.prepared).
+_MAP: Prepared[mock_html.MapItem] = Prepared(
+    lambda attempt: (
+        AttemptQuestion.objects.filter(attempt_id=attempt).order_by("position").values_list("position", "answered_at", "flagged")
+    )
+)
+
+
 def mock_question(attempt: Attempt, slot: AttemptQuestion, *, now) -> dict[str, object]:
     content = slot.version.content
-    slots = list(attempt.slots.order_by("position").values_list("position", "answered_at", "flagged"))
+    slots = _MAP.list(attempt.pk)
     return {
         "attempt": attempt,
         "slot": slot,

@@ -14,12 +14,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from studyapp.accounts.models import User
 from studyapp.content.models import excluding_tag
 from studyapp.content.parsing import types
+from studyapp.core.prepared import Prepared
 from studyapp.questions.content import InvalidResponse, Policy, grade
 from studyapp.questions.models import Question
 from studyapp.srs.services import enqueue_question
 
 from . import blueprint as blueprint_module
-from .access import with_question, with_version
+from .access import SLOT, with_question, with_version
 from .blueprint import shuffle_options
 from .models import EXAM_MODES, Attempt, AttemptQuestion, Feedback, Mode, Quiz, Selection, Shown
 from .signals import attempt_submitted
@@ -46,6 +47,18 @@ class NothingMissed(ValueError):
 
 
 REPEAT_WINDOW = timedelta(seconds=10)
+
+# The locked reads of an answer and an autosave, compiled once (core.prepared).
+_PRACTICE_SLOT: Prepared[AttemptQuestion] = Prepared(
+    lambda attempt, user, position: (
+        AttemptQuestion.objects.select_for_update(of=("self",))
+        .select_related("attempt")
+        .filter(attempt_id=attempt, attempt__user_id=user, attempt__mode=Mode.PRACTICE, position=position)
+    )
+)
+_EXAM_ATTEMPT: Prepared[Attempt] = Prepared(
+    lambda pk, user: Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=pk, user_id=user, mode__in=EXAM_MODES)
+)
 """A practice start repeated this soon with the same choices (a double click, a form sent again)
 resumes the attempt it made instead of making another: see :func:`start_questions`."""
 
@@ -179,11 +192,7 @@ def answer(*, user: User, attempt_id: int, position: int, shown: list[int], now:
     is. A wrong answer sends the question to the learner's review queue.
     Raises AttemptQuestion.DoesNotExist for a slot that is not this learner's.
     """
-    slot = (
-        AttemptQuestion.objects.select_for_update(of=("self",))
-        .select_related("attempt")
-        .get(attempt_id=attempt_id, attempt__user=user, attempt__mode=Mode.PRACTICE, position=position)
-    )
+    slot = _PRACTICE_SLOT.get(attempt_id, user.pk, position)
     with_question(slot)  # what the feedback screen shows (the note the question comes from), cached
     if slot.answered_at is not None:
         return slot
@@ -472,7 +481,7 @@ def save_answer(
     does not have.
     """
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, user=user, mode__in=EXAM_MODES)
+        attempt = _EXAM_ATTEMPT.get(attempt_id, user.pk)
         if attempt.finished_at is not None:
             raise Finished("this attempt is already submitted")
         late = expired(attempt, now)
@@ -485,7 +494,8 @@ def save_answer(
 
 
 def _save(attempt: Attempt, position: int, shown: list[int], now: datetime, *, toggle_flag: bool = False) -> AttemptQuestion:
-    slot = with_version(attempt.slots.get(position=position))
+    slot = with_version(SLOT.get(attempt.pk, position))
+    slot.attempt = attempt
     if any(not 0 <= index < len(slot.option_order) for index in shown):
         raise InvalidAnswer("choose one of the options shown")
     if len(shown) > 1 and not slot.version.content.multiple:

@@ -17,9 +17,9 @@ from studyapp.accounts.typing import AuthenticatedHttpRequest
 from studyapp.core.htmx import is_fragment_request, template_for
 
 from . import reports, services
-from .access import access_attempt, access_slot, size_of, slot_of, with_question
+from .access import EXAM_ATTEMPT, access_attempt, access_slot, size_of, slot_of, with_question
 from .forms import PracticeForm
-from .models import EXAM_MODES, Attempt, AttemptQuestion
+from .models import Attempt, AttemptQuestion
 
 
 @login_not_required
@@ -155,7 +155,7 @@ def abandon(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _mock(request: AuthenticatedHttpRequest, attempt_id: int) -> Attempt:
-    return access_attempt(request.user, attempt_id, queryset=Attempt.objects.filter(mode__in=EXAM_MODES).select_related("quiz"))
+    return access_attempt(request.user, attempt_id, query=EXAM_ATTEMPT)
 
 
 def _closed(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse | None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from studyapp.accounts.models import User
 from studyapp.content import cached
 from studyapp.content.models import Card
 from studyapp.core import pagecache, versions
+from studyapp.core.prepared import Prepared
 from studyapp.questions.models import Question
 
 from . import scheduler
@@ -45,13 +46,21 @@ def _changed(user: User) -> None:
     versions.bump_learner(user.pk, AREA)
 
 
+def _locked(field: str, live: bool) -> Prepared[ReviewState]:
+    def build(user: int, item: int) -> QuerySet[ReviewState]:
+        states = ReviewState.objects.select_for_update(of=("self",)).filter(user_id=user, **{f"{field}_id": item})
+        return states.live() if live else states
+
+    return Prepared(build)
+
+
+# A learner's state of one card or question, locked: read by every rating and action, compiled once.
+_LOCKED_STATES = {(kind, live): _locked(kind, live) for kind in ("card", "question") for live in (False, True)}
+
+
 def _locked_state(user: User, kind: str, item_id: int, *, live: bool = False) -> ReviewState | None:
-    field = "card" if kind == "card" else "question"
-    states = ReviewState.objects.select_for_update(of=("self",)).filter(user=user, **{f"{field}_id": item_id})
-    if live:
-        states = states.live()
-    try:  # one row by a unique pair: get(), with no ORDER BY to compile
-        return states.get()
+    try:
+        return _LOCKED_STATES["card" if kind == "card" else "question", live].get(user.pk, item_id)
     except ReviewState.DoesNotExist:
         return None
 
