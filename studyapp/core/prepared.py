@@ -4,9 +4,9 @@ Django builds a queryset's SQL afresh each time one is evaluated: the filters ar
 columns listed and quoted, the WHERE clause compiled. For a one-row read by key that is most of
 its cost in Python, 0.3 to 0.5 ms, against some 0.05 ms for SQLite to answer it, and a learner's
 request makes several (the attempt through its door, the question asked, the review state being
-rated). :class:`Prepared` builds its queryset once per database with marker values in place of the
-real ones, keeps the SQL and the compiler's account of its columns, and from then on hands Django
-that SQL with the values put in. Everything else is Django's own: the cursor and its wrappers, the
+rated). :class:`Prepared` builds its queryset once, with marker values in place of the real ones,
+keeps the SQL and the compiler's account of its columns, and from then on hands Django that SQL
+with the values put in. Everything else is Django's own: the cursor and its wrappers, the
 converters, the model instances (``from_db``), ``select_related`` and the fetch mode.
 
 Only integer values (ids, positions) can be put in, each used once in the query. An integer outside
