@@ -7,7 +7,7 @@ Environment variables:
     DATABASE_URL          default sqlite:///<project>/db.sqlite3; postgres://user:pass@host:5432/name.
     REDIS_URL             channel layer for the live quiz across processes; in-memory when unset.
     STUDYAPP_CONTENT_DIR  the course folder (default <project>/content).
-    STUDYAPP_REQUEST_THREADS  HTTP requests one server process works on at once: its pool of threads (default 8, at least 1).
+    STUDYAPP_REQUEST_THREADS  HTTP requests one process works on at once (default 1 on SQLite, 8 on PostgreSQL).
     DJANGO_STATIC_ROOT    where collectstatic puts the static files (default <project>/staticfiles).
     DJANGO_TRUSTED_PROXY_COUNT  reverse proxies in front of the app that append to X-Forwarded-For (default 0).
     STUDYAPP_TASKS        background tasks: "immediate" (default; run at once) or "database" (django-tasks-db's queue).
@@ -142,9 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # HTTP requests one server process works on at once: the threads of studyapp.core.concurrency's pool;
-# the others wait their turn. Keep it under the PostgreSQL pool's max_size (one more connection is
-# the live quiz's database thread). At least 1.
-STUDYAPP_REQUEST_THREADS = int(os.environ.get("STUDYAPP_REQUEST_THREADS", "8"))
+# the others wait their turn. At least 1; on PostgreSQL keep it under the pool's max_size (one more
+# connection is the live quiz's database thread). By default 1 on SQLite, as a WSGI server's sync
+# worker: its queries are calls inside the process, so a second thread only hands the interpreter
+# lock back and forth (15 % more CPU a request with 8, and a wider tail: docs/performance.md); 8 on
+# PostgreSQL, whose queries are round trips another thread can work through.
+_DEFAULT_THREADS = "1" if DATABASES["default"]["ENGINE"] == "studyapp.core.sqlite" else "8"
+STUDYAPP_REQUEST_THREADS = int(os.environ.get("STUDYAPP_REQUEST_THREADS", _DEFAULT_THREADS))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYERS = {

@@ -3,10 +3,14 @@ many run at once, in the order they came; what one request activates never reach
 thread keeps its database connection; streamed and failing responses still arrive whole."""
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
@@ -206,3 +210,20 @@ def test_the_served_application_runs_http_on_the_pool_and_websockets_through_cha
     assert isinstance(http, PooledHandler)
     assert http.threads == settings.STUDYAPP_REQUEST_THREADS
     assert "websocket" in application.application_mapping
+
+
+@pytest.mark.parametrize(
+    ("database", "environment", "threads"),
+    [
+        ("sqlite:///db.sqlite3", {}, 1),  # in-process queries: one request at a time, as a sync worker
+        ("postgres://u:p@127.0.0.1:5432/x", {}, 8),  # round trips another thread can work through
+        ("sqlite:///db.sqlite3", {"STUDYAPP_REQUEST_THREADS": "3"}, 3),
+    ],
+)
+def test_the_pool_s_size_follows_the_database_unless_it_is_set(database: str, environment: dict[str, str], threads: int) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"STUDYAPP_REQUEST_THREADS", "REDIS_URL"}} | environment
+    env |= {"DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": "studyapp.settings"}
+    code = "from django.conf import settings; print(settings.STUDYAPP_REQUEST_THREADS)"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True, capture_output=True, text=True, timeout=60)
+    assert int(out.stdout) == threads
