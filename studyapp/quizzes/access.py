@@ -20,7 +20,7 @@ from .models import EXAM_MODES, Attempt, AttemptQuestion
 
 InstructorRule = Callable[[User, Attempt], bool]
 
-# The two reads every screen of an attempt makes, compiled once (core.prepared).
+# The reads every screen of an attempt makes, compiled once (core.prepared).
 ANY_ATTEMPT: Prepared[Attempt] = Prepared(lambda pk: Attempt.objects.filter(pk=pk))
 EXAM_ATTEMPT: Prepared[Attempt] = Prepared(lambda pk: Attempt.objects.filter(pk=pk, mode__in=EXAM_MODES).select_related("quiz"))
 SLOT: Prepared[AttemptQuestion] = Prepared(lambda attempt, position: AttemptQuestion.objects.filter(attempt_id=attempt, position=position))

@@ -47,6 +47,8 @@ class NothingMissed(ValueError):
 
 
 REPEAT_WINDOW = timedelta(seconds=10)
+"""A practice start repeated this soon with the same choices (a double click, a form sent again)
+resumes the attempt it made instead of making another: see :func:`start_questions`."""
 
 # The locked reads of an answer and an autosave, compiled once (core.prepared).
 _PRACTICE_SLOT: Prepared[AttemptQuestion] = Prepared(
@@ -59,8 +61,6 @@ _PRACTICE_SLOT: Prepared[AttemptQuestion] = Prepared(
 _EXAM_ATTEMPT: Prepared[Attempt] = Prepared(
     lambda pk, user: Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=pk, user_id=user, mode__in=EXAM_MODES)
 )
-"""A practice start repeated this soon with the same choices (a double click, a form sent again)
-resumes the attempt it made instead of making another: see :func:`start_questions`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
