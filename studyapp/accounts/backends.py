@@ -25,7 +25,7 @@ TIMEOUT = 300  # seconds
 
 
 def _key(user_id: object) -> str:
-    return f"studyapp:{pagecache.release_id()}:signed-in-user:{user_id}"
+    return pagecache.fixed_key(f"signed-in-user:{user_id}")
 
 
 def forget_user(user_id: object) -> None:

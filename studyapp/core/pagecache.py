@@ -57,7 +57,7 @@ def _release() -> str:
 _release_digest = ""
 
 
-def release_id() -> str:
+def _release_id() -> str:
     """This release's digest: a prefix for cache keys that a deploy must start afresh (and that each
     test gets of its own)."""
     global _release_digest
@@ -67,7 +67,7 @@ def release_id() -> str:
 
 
 def _prefix(version: str = VERSION) -> str:
-    return f"studyapp:{release_id()}:{versions.current(version)}"
+    return f"studyapp:{_release_id()}:{versions.current(version)}"
 
 
 def key(*parts: object) -> str:
@@ -76,11 +76,18 @@ def key(*parts: object) -> str:
     return ":".join((_prefix(), *(str(p) for p in parts)))
 
 
+def fixed_key(key: str) -> str:
+    """The cache key for a value that no version of the content or the bank changes, only this
+    release (a deploy, each test) or whoever writes it (:func:`remember` with ``version=None``,
+    the signed-in user of ``accounts.backends``)."""
+    return f"studyapp:{_release_id()}:fixed:{key}"
+
+
 def remember[T](key: str, build: Callable[[], T], *, version: str | None = VERSION) -> T:
     """``build()``, kept in the cache under ``key`` until the content's version changes (or the
     ``version`` named, e.g. the question bank's: :data:`studyapp.questions.services.VERSION`;
     None for a value that never changes once written, kept until this release changes)."""
-    full = f"{_prefix(version)}:{version}:{key}" if version else f"studyapp:{release_id()}:fixed:{key}"
+    full = f"{_prefix(version)}:{version}:{key}" if version else fixed_key(key)
     value: T | None = cache.get(full)
     if value is None:
         value = build()
